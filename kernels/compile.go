@@ -1,0 +1,226 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute"
+	"github.com/pkg/errors"
+)
+
+// step is one unit of execution: a segment of standard ops compiled on the wrapped
+// backend, or one kernel op.
+type step struct {
+	seg    *segment
+	kernel *node
+}
+
+// segment is a group of standard ops of the same level, compiled as one executable of
+// the wrapped backend.
+type segment struct {
+	exec    compute.Executable
+	inputs  []*value // fed as the executable's parameters, in order
+	outputs []*value // returned by the executable, in order
+}
+
+// compile partitions the recorded main function into levels (see the package
+// comment) and compiles each level's standard ops on the wrapped backend.
+func compile(b *Builder) (*Executable, error) {
+	f := b.main
+	// Live nodes: those the outputs depend on.
+	live := make([]bool, len(f.nodes))
+	var mark func(n *node)
+	mark = func(n *node) {
+		if live[n.id] {
+			return
+		}
+		live[n.id] = true
+		for _, in := range n.inputs {
+			mark(in.node)
+		}
+	}
+	for _, v := range f.outputs {
+		mark(v.node)
+	}
+
+	// Levels: a value's level is the first segment in which it is available.
+	valueLevel := make([]int, len(f.values))
+	nodeLevel := make([]int, len(f.nodes)) // segment of a standard node, slot of a kernel
+	maxLevel := 0
+	for _, n := range f.nodes {
+		if !live[n.id] {
+			continue
+		}
+		level := 0
+		for _, in := range n.inputs {
+			level = max(level, valueLevel[in.id])
+		}
+		nodeLevel[n.id] = level
+		outLevel := level
+		if n.kind == kindKernel {
+			outLevel = level + 1 // available after the kernel ran, which is after segment `level`
+		}
+		for _, v := range n.outputs {
+			valueLevel[v.id] = outLevel
+		}
+		maxLevel = max(maxLevel, outLevel)
+	}
+
+	// Steps in execution order: segment L, then the kernels of slot L.
+	var steps []step
+	nodeStep := make([]int, len(f.nodes))
+	for i := range nodeStep {
+		nodeStep[i] = -1
+	}
+	var segNodes [][]*node
+	for level := 0; level <= maxLevel; level++ {
+		var nodes []*node
+		for _, n := range f.nodes {
+			if live[n.id] && n.kind == kindStandard && nodeLevel[n.id] == level {
+				nodes = append(nodes, n)
+			}
+		}
+		if len(nodes) > 0 {
+			for _, n := range nodes {
+				nodeStep[n.id] = len(steps)
+			}
+			steps = append(steps, step{seg: &segment{}})
+			segNodes = append(segNodes, nodes)
+		}
+		for _, n := range f.nodes {
+			if live[n.id] && n.kind == kindKernel && nodeLevel[n.id] == level {
+				nodeStep[n.id] = len(steps)
+				steps = append(steps, step{kernel: n})
+				segNodes = append(segNodes, nil)
+			}
+		}
+	}
+
+	// Last use of every value, by step; outputs are never released.
+	lastUse := make([]int, len(f.values))
+	for i := range lastUse {
+		lastUse[i] = -1
+	}
+	for _, n := range f.nodes {
+		if !live[n.id] {
+			continue
+		}
+		for _, in := range n.inputs {
+			lastUse[in.id] = max(lastUse[in.id], nodeStep[n.id])
+		}
+	}
+	isOutput := make([]bool, len(f.values))
+	for _, v := range f.outputs {
+		lastUse[v.id] = math.MaxInt
+		isOutput[v.id] = true
+	}
+
+	e := &Executable{backend: b.backend, fn: f, steps: steps, lastUse: lastUse, constBuffers: map[int]compute.Buffer{}}
+	for i, st := range steps {
+		if st.seg == nil {
+			continue
+		}
+		if err := buildSegment(b, i, st.seg, segNodes[i], nodeStep, isOutput, f); err != nil {
+			e.Finalize()
+			return nil, err
+		}
+	}
+	// Constants read by kernels or returned as outputs are materialised once.
+	for _, n := range f.nodes {
+		if !live[n.id] || n.kind != kindConstant {
+			continue
+		}
+		v := n.outputs[0]
+		needed := isOutput[v.id]
+		for _, m := range f.nodes {
+			if live[m.id] && m.kind == kindKernel {
+				for _, in := range m.inputs {
+					needed = needed || in == v
+				}
+			}
+		}
+		if needed {
+			buf, err := b.backend.inner.BufferFromFlatData(0, n.constFlat, v.shape)
+			if err != nil {
+				e.Finalize()
+				return nil, errors.WithMessage(err, "materialising a constant")
+			}
+			e.constBuffers[v.id] = buf
+		}
+	}
+	return e, nil
+}
+
+// buildSegment replays the standard nodes of one segment on a fresh builder of the
+// wrapped backend and compiles it. Values produced elsewhere become its parameters;
+// values used elsewhere (or returned) become its outputs. Constants are replayed
+// inside every segment that uses them.
+func buildSegment(b *Builder, stepIdx int, seg *segment, nodes []*node, nodeStep []int, isOutput []bool, f *Function) error {
+	inner := b.backend.inner.Builder(fmt.Sprintf("%s#%d", b.name, stepIdx))
+	g := inner.Main()
+	mapped := map[*value]compute.Value{}
+	get := func(v *value) (compute.Value, error) {
+		if mv, ok := mapped[v]; ok {
+			return mv, nil
+		}
+		if v.node.kind == kindConstant {
+			outs, err := v.node.replay(g, nil)
+			if err != nil {
+				return nil, err
+			}
+			mapped[v] = outs[0]
+			return outs[0], nil
+		}
+		p, err := g.Parameter(fmt.Sprintf("in%d", len(seg.inputs)), v.shape, nil)
+		if err != nil {
+			return nil, err
+		}
+		seg.inputs = append(seg.inputs, v)
+		mapped[v] = p
+		return p, nil
+	}
+	for _, n := range nodes {
+		ins := make([]compute.Value, len(n.inputs))
+		for i, in := range n.inputs {
+			var err error
+			if ins[i], err = get(in); err != nil {
+				return errors.WithMessagef(err, "%q backend: segment %d, input of %s", BackendName, stepIdx, n.op)
+			}
+		}
+		outs, err := n.replay(g, ins)
+		if err != nil {
+			return errors.WithMessagef(err, "%q backend: segment %d, replaying %s", BackendName, stepIdx, n.op)
+		}
+		for i, v := range n.outputs {
+			mapped[v] = outs[i]
+		}
+	}
+	// Outputs: values consumed by other steps or returned.
+	usedOutside := map[*value]bool{}
+	for _, m := range f.nodes {
+		if nodeStep[m.id] < 0 || nodeStep[m.id] == stepIdx {
+			continue
+		}
+		for _, in := range m.inputs {
+			usedOutside[in] = true
+		}
+	}
+	var returns []compute.Value
+	for _, n := range nodes {
+		for _, v := range n.outputs {
+			if usedOutside[v] || isOutput[v.id] {
+				seg.outputs = append(seg.outputs, v)
+				returns = append(returns, mapped[v])
+			}
+		}
+	}
+	if err := g.Return(returns, nil); err != nil {
+		return errors.WithMessagef(err, "%q backend: segment %d", BackendName, stepIdx)
+	}
+	exec, err := inner.Compile()
+	if err != nil {
+		return errors.WithMessagef(err, "%q backend: compiling segment %d", BackendName, stepIdx)
+	}
+	seg.exec = exec
+	return nil
+}

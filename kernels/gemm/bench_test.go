@@ -1,0 +1,56 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+func benchSgemm(b *testing.B, transA, transB bool, m, n, k int) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	a := randSlice[float32](rng, m*k)
+	bm := randSlice[float32](rng, k*n)
+	c := make([]float32, m*n)
+	Sgemm(transA, transB, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
+	b.ResetTimer()
+	for b.Loop() {
+		Sgemm(transA, transB, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
+	}
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// benchAll runs the benchmark for every available micro-kernel, with one
+// goroutine and with GOMAXPROCS goroutines.
+func benchAll(b *testing.B, transA, transB bool, m, n, k int) {
+	saved := cur
+	defer func() { cur, maxThreads = saved, 0 }()
+	for _, im := range impls {
+		for _, th := range []int{1, 0} {
+			name := fmt.Sprintf("%s/threads=%d", im.name, th)
+			if th == 0 {
+				name = im.name + "/threads=max"
+			}
+			b.Run(name, func(b *testing.B) {
+				cur, maxThreads = im, th
+				benchSgemm(b, transA, transB, m, n, k)
+			})
+		}
+	}
+}
+
+func BenchmarkSgemm1024(b *testing.B)   { benchAll(b, false, false, 1024, 1024, 1024) }
+func BenchmarkSgemm256(b *testing.B)    { benchAll(b, false, false, 256, 256, 256) }
+func BenchmarkSgemm1024TN(b *testing.B) { benchAll(b, true, false, 1024, 1024, 1024) }
+func BenchmarkSgemm1024NT(b *testing.B) { benchAll(b, false, true, 1024, 1024, 1024) }
+
+// Convolution as GEMM: 64 images of 32×32, 3×3×32 input channels, 32 filters.
+func BenchmarkSgemmConvForward(b *testing.B)    { benchAll(b, false, false, 65536, 32, 288) }
+func BenchmarkSgemmConvGradInput(b *testing.B)  { benchAll(b, false, true, 65536, 288, 32) }
+func BenchmarkSgemmConvGradWeight(b *testing.B) { benchAll(b, true, false, 288, 32, 65536) }

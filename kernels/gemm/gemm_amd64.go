@@ -1,0 +1,29 @@
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// kernelAVX512 computes a 14×32 tile with AVX-512F (see gemm_amd64.s).
+//
+//go:noescape
+func kernelAVX512(k int, a *float32, ars, aks uintptr, b *float32, bks uintptr, c *float32, ldc uintptr, alpha, beta float32, pf, pfs uintptr)
+
+// kernelAVX2 computes a 6×16 tile with AVX2 and FMA3 (see gemm_amd64.s).
+//
+//go:noescape
+func kernelAVX2(k int, a *float32, ars, aks uintptr, b *float32, bks uintptr, c *float32, ldc uintptr, alpha, beta float32, pf, pfs uintptr)
+
+var implAVX512 = &impl{name: "avx512", mr: 14, nr: 32, kc: 384, mc: 14 * 24, nc: 1024, aOuter: true, kern: kernelAVX512}
+
+var implAVX2 = &impl{name: "avx2", mr: 6, nr: 16, kc: 384, mc: 6 * 56, nc: 1024, aOuter: true, kern: kernelAVX2}
+
+// availableImpls lists the micro-kernels this CPU (and OS) supports, fastest first.
+func availableImpls() []*impl {
+	var l []*impl
+	if cpu.X86.HasAVX512F {
+		l = append(l, implAVX512)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX {
+		l = append(l, implAVX2)
+	}
+	return append(l, implGeneric)
+}

@@ -1,0 +1,69 @@
+package nas
+
+import (
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gonas/gonas/kernels"
+	"github.com/pkg/errors"
+)
+
+// Backend choice, in one place:
+//
+//  1. GOMLX_BACKEND, when set, wins (e.g. "gonas", "go", "xla:cuda").
+//  2. Otherwise XLA, when it is compiled in (builds without the `noxla` tag) and a
+//     PJRT plugin is already installed (PJRT_PLUGIN_LIBRARY_PATH, /usr/local/lib/go-xla,
+//     ~/.local/lib/go-xla, or the system library paths).
+//  3. Otherwise the embedded pure-Go backend "gonas" (package kernels).
+//
+// GoNAS never downloads a plugin unasked: XLA's auto-install is switched off unless
+// GONAS_XLA_AUTO_INSTALL=1 is set. Build with `-tags noxla` to leave XLA (and cgo) out.
+
+// XLAAutoInstallEnv, set to "1", lets the XLA backend download its PJRT plugin.
+const XLAAutoInstallEnv = "GONAS_XLA_AUTO_INSTALL"
+
+// BackendName returns the configuration that NewBackend uses, following the rules above.
+func BackendName() string {
+	if config, ok := os.LookupEnv(compute.ConfigEnvVar); ok && config != "" {
+		return config
+	}
+	if xlaPluginAvailable() {
+		return "xla"
+	}
+	return kernels.BackendName
+}
+
+// NewBackend creates the backend chosen by BackendName.
+func NewBackend() (compute.Backend, error) {
+	config := BackendName()
+	name, _, _ := strings.Cut(config, ":")
+	if !slicesContains(compute.List(), name) {
+		return nil, errors.Errorf("backend %q (from %s=%q) is not compiled into this binary; available: %v",
+			name, compute.ConfigEnvVar, config, compute.List())
+	}
+	b, err := compute.NewWithConfig(config)
+	if err != nil {
+		return nil, errors.WithMessagef(err, "creating backend %q", config)
+	}
+	return b, nil
+}
+
+// DefaultBackend returns a process-wide backend created by NewBackend on first use.
+var DefaultBackend = sync.OnceValues(NewBackend)
+
+func init() {
+	// Anything that calls compute.New() without GOMLX_BACKEND set gets our choice
+	// instead of GoMLX's default (XLA with a download attempt).
+	compute.DefaultConfig = BackendName()
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
