@@ -116,7 +116,8 @@ func (b *Backend) Builder(name string) compute.Builder {
 
 // BufferFromFlatData implements compute.DataInterface; buffers are the wrapped backend's.
 func (b *Backend) BufferFromFlatData(deviceNum compute.DeviceNum, flat any, shape shapesShape) (compute.Buffer, error) {
-	return b.inner.BufferFromFlatData(deviceNum, flat, shape)
+	buf, err := b.inner.BufferFromFlatData(deviceNum, flat, shape)
+	return b.wrap(buf), err
 }
 
 // HasSharedBuffers implements compute.DataInterface: always true on the CPU.
@@ -124,7 +125,8 @@ func (b *Backend) HasSharedBuffers() bool { return true }
 
 // NewSharedBuffer implements compute.DataInterface.
 func (b *Backend) NewSharedBuffer(deviceNum compute.DeviceNum, shape shapesShape) (compute.Buffer, any, error) {
-	return b.inner.NewSharedBuffer(deviceNum, shape)
+	buf, flat, err := b.inner.NewSharedBuffer(deviceNum, shape)
+	return b.wrap(buf), flat, err
 }
 
 // Finalize implements compute.Backend.

@@ -74,17 +74,18 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 	}()
 	for i, p := range f.params {
 		v := p.outputs[0]
-		if inputs[i] == nil {
-			return nil, errors.Errorf("%q backend: input #%d (%q) is nil", BackendName, i, p.paramName)
+		in, err := e.backend.unwrap(inputs[i])
+		if err != nil {
+			return nil, errors.WithMessagef(err, "input #%d (%q)", i, p.paramName)
 		}
-		s, err := inputs[i].Shape()
+		s, err := in.Shape()
 		if err != nil {
 			return nil, err
 		}
 		if !s.Equal(v.shape) {
 			return nil, errors.Errorf("%q backend: input #%d (%q) has shape %s, want %s", BackendName, i, p.paramName, s, v.shape)
 		}
-		bufs[v.id] = inputs[i]
+		bufs[v.id] = in
 		owned[v.id] = i < len(donate) && donate[i]
 	}
 	for id, b := range e.constBuffers {
@@ -126,7 +127,7 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 			}
 		}
 		returned[v.id] = true
-		results[i] = b
+		results[i] = e.backend.wrap(b)
 	}
 	// Donated inputs nobody consumed are released.
 	for i, b := range bufs {

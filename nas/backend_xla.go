@@ -8,12 +8,10 @@ import (
 	"github.com/gomlx/go-xla/compute/xla"
 )
 
-func init() {
-	xla.EnableAutoInstall(os.Getenv(XLAAutoInstallEnv) == "1")
-}
-
-// xlaPluginAvailable tells whether a PJRT plugin is installed (no download is tried
-// unless GONAS_XLA_AUTO_INSTALL=1).
+// xlaPluginAvailable tells whether a PJRT plugin is installed. No download is tried
+// unless GONAS_XLA_AUTO_INSTALL=1: auto-install is switched off before the first
+// look-up (package init order cannot be relied on for that).
 func xlaPluginAvailable() bool {
+	xla.EnableAutoInstall(os.Getenv(XLAAutoInstallEnv) == "1")
 	return len(xla.GetAvailablePlugins()) > 0
 }

@@ -36,7 +36,7 @@ func runMNIST(args []string) error {
 	fashion := fs.Bool("fashion", false, "use Fashion-MNIST (Debian package dataset-fashion-mnist) instead of MNIST")
 	epochs := fs.Int("epochs", 1, "training epochs")
 	batch := fs.Int("batch", 64, "batch size")
-	lr := fs.Float64("lr", 0.05, "maximum learning rate (cosine schedule down to lr/100)")
+	lr := fs.Float64("lr", 0.01, "maximum learning rate (cosine schedule down to lr/100)")
 	limit := fs.Int("limit", 0, "train on the first N training images only (0: all)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "runs/mnist", "directory for report.json")

@@ -61,15 +61,46 @@ func operands[T float32 | float64](rng *rand.Rand, transA, transB bool, m, n, k,
 	}
 	lda, ldb, ldc = ac+pad, bc+2*pad, n+3*pad
 	lda, ldb, ldc = max(lda, 1), max(ldb, 1), max(ldc, 1)
-	a = randSlice[T](rng, max(0, ar*lda))
-	b = randSlice[T](rng, max(0, br*ldb))
-	c = randSlice[T](rng, max(0, m*ldc))
+	// Minimal lengths, so that reads past the last row are caught.
+	a = randSlice[T](rng, minLen(ar, ac, lda))
+	b = randSlice[T](rng, minLen(br, bc, ldb))
+	c = randSlice[T](rng, minLen(m, n, ldc))
 	if nanC {
 		for i := range c {
 			c[i] = T(math.NaN())
 		}
 	}
 	return
+}
+
+func minLen(rows, cols, ld int) int {
+	if rows == 0 || cols == 0 {
+		return 0
+	}
+	return (rows-1)*ld + cols
+}
+
+// sentinel values follow the copies of C made by cloneC, within their
+// capacity; checkSentinel verifies that they were not overwritten.
+const sentinel = 64
+
+func cloneC[T float32 | float64](c []T) []T {
+	s := make([]T, len(c), len(c)+sentinel)
+	copy(s, c)
+	tail := s[len(c) : len(c)+sentinel]
+	for i := range tail {
+		tail[i] = 12345
+	}
+	return s
+}
+
+func checkSentinel[T float32 | float64](t *testing.T, name string, c []T) {
+	t.Helper()
+	for _, v := range c[len(c) : len(c)+sentinel] {
+		if v != 12345 {
+			t.Fatalf("%s: memory after C overwritten", name)
+		}
+	}
 }
 
 // check compares C against the reference and checks that the padding
@@ -96,12 +127,20 @@ func check[T float32 | float64](t *testing.T, name string, m, n, k int, got, ori
 var testSizes = []int{1, 3, 7, 17, 33, 65, 129}
 
 // withImpl runs f for every micro-kernel the CPU supports.
+// With pack, operands are always packed instead of being read in place
+// where possible (forcePack), to cover both code paths.
 func withImpl(t *testing.T, f func(t *testing.T)) {
 	saved := cur
-	defer func() { cur = saved }()
+	defer func() { cur, forcePack = saved, false }()
 	for _, im := range impls {
-		cur = im
-		t.Run(im.name, f)
+		for _, fp := range []bool{false, true} {
+			cur, forcePack = im, fp
+			name := im.name
+			if fp {
+				name += "/pack"
+			}
+			t.Run(name, f)
+		}
 	}
 }
 
@@ -144,19 +183,35 @@ func testCases(short bool) []testCase {
 }
 
 func TestSgemm(t *testing.T) {
-	withImpl(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(1, 2))
-		for _, tc := range testCases(testing.Short()) {
-			for _, ta := range []bool{false, true} {
-				for _, tb := range []bool{false, true} {
-					a, lda, b, ldb, c, ldc := operands[float32](rng, ta, tb, tc.m, tc.n, tc.k, tc.pad, tc.nanC)
-					orig := append([]float32(nil), c...)
-					want := refGemm(ta, tb, tc.m, tc.n, tc.k, float32(tc.alpha), a, lda, b, ldb, float32(tc.beta), c, ldc)
-					Sgemm(ta, tb, tc.m, tc.n, tc.k, float32(tc.alpha), a, lda, b, ldb, float32(tc.beta), c, ldc)
-					name := fmt.Sprintf("ta=%v tb=%v %+v", ta, tb, tc)
-					check(t, name, tc.m, tc.n, tc.k, c, orig, ldc, want, 1e-5)
-				}
+	// Operands and reference results are computed once and reused for
+	// every micro-kernel.
+	type prepared struct {
+		name          string
+		tc            testCase
+		ta, tb        bool
+		a, b, c       []float32
+		lda, ldb, ldc int
+		want          []float64
+	}
+	var cases []prepared
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range testCases(testing.Short()) {
+		for _, ta := range []bool{false, true} {
+			for _, tb := range []bool{false, true} {
+				p := prepared{name: fmt.Sprintf("ta=%v tb=%v %+v", ta, tb, tc), tc: tc, ta: ta, tb: tb}
+				p.a, p.lda, p.b, p.ldb, p.c, p.ldc = operands[float32](rng, ta, tb, tc.m, tc.n, tc.k, tc.pad, tc.nanC)
+				p.want = refGemm(ta, tb, tc.m, tc.n, tc.k, float32(tc.alpha), p.a, p.lda, p.b, p.ldb, float32(tc.beta), p.c, p.ldc)
+				cases = append(cases, p)
 			}
+		}
+	}
+	withImpl(t, func(t *testing.T) {
+		for _, p := range cases {
+			tc := p.tc
+			c := cloneC(p.c)
+			Sgemm(p.ta, p.tb, tc.m, tc.n, tc.k, float32(tc.alpha), p.a, p.lda, p.b, p.ldb, float32(tc.beta), c, p.ldc)
+			check(t, p.name, tc.m, tc.n, tc.k, c, p.c, p.ldc, p.want, 1e-5)
+			checkSentinel(t, p.name, c)
 		}
 	})
 }
@@ -167,10 +222,13 @@ func TestDgemm(t *testing.T) {
 		for _, ta := range []bool{false, true} {
 			for _, tb := range []bool{false, true} {
 				a, lda, b, ldb, c, ldc := operands[float64](rng, ta, tb, tc.m, tc.n, tc.k, tc.pad, tc.nanC)
-				orig := append([]float64(nil), c...)
+				orig := c
+				c = cloneC(c)
 				want := refGemm(ta, tb, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
 				Dgemm(ta, tb, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
-				check(t, fmt.Sprintf("ta=%v tb=%v %+v", ta, tb, tc), tc.m, tc.n, tc.k, c, orig, ldc, want, 1e-12)
+				name := fmt.Sprintf("ta=%v tb=%v %+v", ta, tb, tc)
+				check(t, name, tc.m, tc.n, tc.k, c, orig, ldc, want, 1e-12)
+				checkSentinel(t, name, c)
 			}
 		}
 	}
@@ -209,12 +267,12 @@ func TestBatched(t *testing.T) {
 				DgemmBatched(ta, tb, m, n, k, 0.5, ab64, lda, sa, bb64, ldb, sb, 2, cb64, ldc, sc, batch)
 				for i := 0; i < batch; i++ {
 					name := fmt.Sprintf("ta=%v tb=%v batch %d", ta, tb, i)
-					check(t, "S "+name, m, n, k, cb[i*sc:i*sc+m*ldc], orig[i*sc:], ldc, wants[i], 1e-5)
-					check(t, "D "+name, m, n, k, cb64[i*sc:i*sc+m*ldc], orig64[i*sc:], ldc, wants[i], 1e-5)
+					check(t, "S "+name, m, n, k, cb[i*sc:i*sc+len(c)], orig[i*sc:], ldc, wants[i], 1e-5)
+					check(t, "D "+name, m, n, k, cb64[i*sc:i*sc+len(c)], orig64[i*sc:], ldc, wants[i], 1e-5)
 				}
 				// Gaps between matrices must be untouched.
 				for i := 0; i < batch-1; i++ {
-					for p := i*sc + m*ldc; p < (i+1)*sc; p++ {
+					for p := i*sc + len(c); p < (i+1)*sc; p++ {
 						if cb[p] != orig[p] || cb64[p] != orig64[p] {
 							t.Fatalf("gap element %d modified", p)
 						}
@@ -226,16 +284,18 @@ func TestBatched(t *testing.T) {
 }
 
 // TestThreadIndependence checks that the result is bitwise identical for
-// 1 and several goroutines.
+// 1 and several goroutines (and several task grids).
 func TestThreadIndependence(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	savedTPW := tasksPerWorker
 	defer func() { maxThreads, tasksPerWorker = 0, savedTPW }()
 	withImpl(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
 		shapes := [][3]int{{300, 260, 700}, {1000, 32, 288}, {288, 32, 3000}, {70, 500, 600}}
+		if testing.Short() && cur.name == "generic" {
+			shapes = [][3]int{{200, 100, 300}, {288, 32, 600}}
+		}
+		before := parallelCalls.Load()
 		for _, s := range shapes {
 			for _, ta := range []bool{false, true} {
 				for _, tb := range []bool{false, true} {
@@ -259,6 +319,9 @@ func TestThreadIndependence(t *testing.T) {
 				}
 			}
 		}
+		if parallelCalls.Load() == before {
+			t.Fatal("no call used more than one goroutine")
+		}
 	})
 }
 
@@ -266,7 +329,7 @@ func TestThreadIndependence(t *testing.T) {
 // must all finish (a previous backend deadlocked here) and be correct.
 func TestConcurrentCalls(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	const m, n, k = 400, 300, 500
+	const m, n, k = 500, 400, 600
 	rng := rand.New(rand.NewPCG(9, 10))
 	a, lda, b, ldb, c0, ldc := operands[float32](rng, false, false, m, n, k, 0, false)
 	want := make([]float32, len(c0))

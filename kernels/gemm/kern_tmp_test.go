@@ -361,3 +361,109 @@ func TestSmall(t *testing.T) {
 		t.Logf("n=%d: packed %.2f naive %.2f GFLOP/s", n, fl/bp.Seconds()/1e9, fl/bn.Seconds()/1e9)
 	}
 }
+
+func TestAllocs(t *testing.T) {
+	for _, n := range []int{4, 64, 300} {
+		a, b, c := fill(alignedSlice(n*n)), fill(alignedSlice(n*n)), fill(alignedSlice(n*n))
+		allocs := testing.AllocsPerRun(20, func() { Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n) })
+		t.Logf("n=%d allocs/op %.1f", n, allocs)
+	}
+}
+
+func TestBDirect(t *testing.T) {
+	defer func() { forcePack = false; maxThreads = 0 }()
+	maxThreads = 1
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for _, n := range []int{1000, 2000, 500} {
+		a, b, c := fill(alignedSlice(n*n)), fill(alignedSlice(n*n)), fill(alignedSlice(n*n))
+		var best [2]time.Duration
+		best[0], best[1] = time.Hour, time.Hour
+		for round := 0; round < 8; round++ {
+			for i, nd := range []bool{false, true} {
+				forcePack = nd
+				t0 := threadTime()
+				Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+				best[i] = min(best[i], threadTime()-t0)
+			}
+		}
+		fl := 2 * float64(n*n*n)
+		t.Logf("n=%d direct %.1f packed %.1f", n, fl/best[0].Seconds()/1e9, fl/best[1].Seconds()/1e9)
+	}
+}
+
+func TestSizes(t *testing.T) {
+	defer func() { maxThreads = 0 }()
+	maxThreads = 1
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ns := []int{992, 1000, 1008, 1024, 1040}
+	best := make([]time.Duration, len(ns))
+	var bufs [][3][]float32
+	for i, n := range ns {
+		best[i] = time.Hour
+		bufs = append(bufs, [3][]float32{fill(alignedSlice(n * n)), fill(alignedSlice(n * n)), fill(alignedSlice(n * n))})
+	}
+	for round := 0; round < 8; round++ {
+		for i, n := range ns {
+			t0 := threadTime()
+			Sgemm(false, false, n, n, n, 1, bufs[i][0], n, bufs[i][1], n, 0, bufs[i][2], n)
+			best[i] = min(best[i], threadTime()-t0)
+		}
+	}
+	for i, n := range ns {
+		t.Logf("n=%d %.1f", n, 2*float64(n*n*n)/best[i].Seconds()/1e9)
+	}
+}
+
+func TestDirectVsPack(t *testing.T) {
+	defer func() { forcePack = false; maxThreads = 0 }()
+	maxThreads = 1
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	shapes := []struct {
+		ta, tb  bool
+		m, n, k int
+	}{{false, false, 16384, 64, 288}, {false, false, 16384, 128, 576}, {true, false, 288, 64, 16384}, {false, false, 1000, 1000, 1000}, {false, false, 2000, 2000, 2000}, {false, true, 65536, 288, 32}, {false, false, 65536, 288, 32}, {false, false, 65536, 32, 288}, {true, false, 288, 32, 65536}}
+	for _, s := range shapes {
+		lda, ldb := s.k, s.n
+		if s.ta {
+			lda = s.m
+		}
+		if s.tb {
+			ldb = s.k
+		}
+		a, b, c := fill(alignedSlice(s.m*s.k)), fill(alignedSlice(s.k*s.n)), fill(alignedSlice(s.m*s.n))
+		var best [2]time.Duration
+		best[0], best[1] = time.Hour, time.Hour
+		for round := 0; round < 8; round++ {
+			for i, fp := range []bool{false, true} {
+				forcePack = fp
+				t0 := threadTime()
+				Sgemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
+				best[i] = min(best[i], threadTime()-t0)
+			}
+		}
+		fl := 2 * float64(s.m*s.n*s.k)
+		t.Logf("%v direct %.1f packed %.1f", s, fl/best[0].Seconds()/1e9, fl/best[1].Seconds()/1e9)
+	}
+}
+
+func Test1024Threads(t *testing.T) {
+	defer func() { maxThreads = 0; tasksPerWorker = 1 }()
+	n := 1024
+	a, b, c := fill(alignedSlice(n*n)), fill(alignedSlice(n*n)), fill(alignedSlice(n*n))
+	for _, cfg := range [][2]int{{1, 1}, {2, 1}, {2, 2}, {2, 4}} {
+		maxThreads, tasksPerWorker = cfg[0], cfg[1]
+		best := time.Hour
+		c0 := cpuTime()
+		for rep := 0; rep < 40; rep++ {
+			t0 := time.Now()
+			Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+			best = min(best, time.Since(t0))
+		}
+		ct := cpuTime() - c0
+		fl := 2 * float64(n*n*n)
+		t.Logf("%v: %.1f GFLOP/s wall, %.1f per cpu-s", cfg, fl/best.Seconds()/1e9, fl*40/ct.Seconds()/1e9)
+	}
+}

@@ -127,6 +127,9 @@ func scaleC[T float32 | float64](m, n int, beta T, c []T, ldc int) {
 // never waits for one, so concurrent calls cannot deadlock.
 var busyHelpers atomic.Int32
 
+// parallelCalls counts the calls that used helpers (for tests).
+var parallelCalls atomic.Int64
+
 // minWorkPerThread is the number of multiply-adds (m*n*k) that justifies one
 // more goroutine.
 const minWorkPerThread = 1 << 21
@@ -164,8 +167,14 @@ type job struct {
 	lda, ldb, ldc  int
 	mp, np         int // number of micro-panels along m and n
 	rb, cb         int // task grid: rb row blocks × cb column blocks
-	next           atomic.Int32
+	next           atomic.Int32   // next task to run
+	wg             sync.WaitGroup // helpers still running
 }
+
+var jobPool sync.Pool
+
+// smallWork is the size m*n*k below which the plain loops beat packing.
+const smallWork = 512
 
 func sgemm(im *impl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
@@ -175,10 +184,24 @@ func sgemm(im *impl, transA, transB bool, m, n, k int, alpha float32, a []float3
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	j := &job{im: im, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
-	// The k blocking depends only on k (never on the number of threads), so
-	// every element of C is accumulated in the same order whatever the split.
+	if m*n*k < smallWork {
+		sgemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	j, _ := jobPool.Get().(*job)
+	if j == nil {
+		j = new(job)
+	}
+	defer func() {
+		j.a, j.b, j.c = nil, nil, nil // do not retain the caller's memory
+		jobPool.Put(j)
+	}()
+	j.im, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = im, transA, transB, m, n, k, alpha, beta
+	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
+	j.next.Store(0)
+	// The k blocking depends only on the call's arguments (never on the
+	// number of threads), so every element of C is accumulated in the same
+	// order whatever the split.
 	j.kc = blockK(im, transA, n, k)
 	j.mp = (m + im.mr - 1) / im.mr
 	j.np = (n + im.nr - 1) / im.nr
@@ -197,27 +220,23 @@ func sgemm(im *impl, transA, transB bool, m, n, k int, alpha float32, a []float3
 		return
 	}
 	j.partition(helpers + 1)
-	var wg sync.WaitGroup
-	wg.Add(helpers)
+	parallelCalls.Add(1)
+	j.wg.Add(helpers)
 	for range helpers {
-		go func() {
-			j.worker()
-			busyHelpers.Add(-1)
-			wg.Done()
-		}()
+		go j.helper()
 	}
 	j.worker()
-	wg.Wait()
+	j.wg.Wait()
 }
 
 // blockK returns the k block size: the k range is split into equal blocks
-// of at most im.kc. A stored k×m and read in place (n fits one micro-panel,
-// e.g. weight gradients of convolutions) streams a new cache line per step;
-// there smaller blocks, whose next block is prefetched into L2 while the
-// current one is used, are faster.
+// of at most im.kc. A stored k×m and read in place (n at most 4
+// micro-panels, e.g. weight gradients of convolutions) uses a new cache line
+// per step; there smaller blocks, whose next block is prefetched into L2 while
+// the current one is used, are faster.
 func blockK(im *impl, transA bool, n, k int) int {
 	kcMax := im.kc
-	if transA && n <= im.nr {
+	if transA && n <= 4*im.nr {
 		kcMax = min(kcMax, 128)
 	}
 	nkb := (k + kcMax - 1) / kcMax
@@ -245,7 +264,7 @@ func (j *job) partition(w int) {
 		cb := min(j.np, (want+rb-1)/rb)
 		tasks := rb * cb
 		costA := wa * j.m * cb
-		if cb == j.np { // one micro-panel of columns per task: A is read in place
+		if j.aDirect((j.np + cb - 1) / cb) {
 			costA = 0
 		}
 		cost := costA + wb*j.n*rb
@@ -258,13 +277,53 @@ func (j *job) partition(w int) {
 	}
 }
 
-// bDirect reports whether full micro-panels of B are read in place: B stored
-// k×n with a row stride that does not make the rows of a micro-panel collide
-// in the same L1 sets.
-func (j *job) bDirect() bool { return !j.transB && j.ldb%64 != 0 }
+// bDirect reports whether the full micro-panels of B are read in place
+// instead of packed: when B is stored k×n and is a single micro-panel whose
+// rows do not collide in the same L1 sets (ldb not a multiple of 64), as in
+// convolutions with few output channels.
+func (j *job) bDirect() bool {
+	return !forcePack && !j.transB && j.n <= j.im.nr && j.ldb%64 != 0
+}
 
-var tasksPerWorker = 1
+// aDirect reports whether the full micro-panels of A in a block with ncp
+// micro-panels of columns are read in place instead of packed: when there is
+// a single B micro-panel (no reuse), or when the macro-kernel keeps each A
+// micro-panel in L1 while it is reused (aOuter) and the lines it occupies do
+// not collide in the same L1 sets: A stored m×k with lda not a multiple of
+// 256, or A stored k×m (a new line per step) with few reuses, lda not a
+// multiple of 64 and short k blocks (see blockK).
+func (j *job) aDirect(ncp int) bool {
+	if forcePack {
+		return false
+	}
+	if ncp == 1 {
+		return true
+	}
+	if !j.im.aOuter {
+		return false
+	}
+	if j.transA {
+		return ncp <= 4 && j.lda%64 != 0
+	}
+	return j.lda%256 != 0
+}
 
+// forcePack disables reading operands in place (for tests).
+var forcePack bool
+
+// tasksPerWorker is the number of tasks per goroutine that a multi-threaded
+// call aims for, so that a goroutine slowed down by other work is balanced
+// by the others (tasks are taken dynamically).
+var tasksPerWorker = 4
+
+// helper runs tasks on an extra goroutine, then releases its helper slot.
+func (j *job) helper() {
+	j.worker()
+	busyHelpers.Add(-1)
+	j.wg.Done()
+}
+
+// worker runs tasks until none is left.
 func (j *job) worker() {
 	ws := getWorkspace(j.im)
 	nt := int32(j.rb * j.cb)
@@ -337,8 +396,9 @@ func (j *job) block(i0, i1, j0, j1 int, ws *workspace) {
 			for ic := i0; ic < i1; ic += im.mc {
 				mc := min(im.mc, i1-ic)
 				mcp := (mc + mr - 1) / mr
-				// A: packed when reused by several B panels; read in place otherwise.
-				aDirect := ncp == 1
+				// A: packed, or read in place (see aDirect); a partial last
+				// micro-panel is always packed.
+				aDirect := j.aDirect(ncp)
 				if !aDirect {
 					j.packA(ws.a, ic, mc, pc, kc)
 				} else if mc%mr != 0 {
@@ -399,13 +459,13 @@ func (j *job) tile(ws *workspace, ic, mc, jc, nc, pc, kc, ir, jr int, aDirect, b
 	case j.transA:
 		// In place, stored k×m: prefetch the panel's rows for the next k block.
 		ap, ars, aks = &j.a[pc*j.lda+ii], 4, uintptr(j.lda)*4
-		if pc+kc < j.k {
+		if pc+kc < j.k && jr == 0 {
 			pf, pfs = uintptr(unsafe.Pointer(ap))+uintptr(kc)*aks, aks
 		}
 	default:
 		// In place, stored m×k: prefetch the next micro-panel's rows.
 		ap, ars, aks = &j.a[ii*j.lda+pc], uintptr(j.lda)*4, 4
-		if ii+2*mr <= j.m {
+		if ii+2*mr <= j.m && jr == 0 {
 			pf, pfs = uintptr(unsafe.Pointer(ap))+uintptr(mr)*ars, 64
 		}
 	}
@@ -476,29 +536,24 @@ func copyRuns(dst []float32, width int, src []float32, ld, w, n int) {
 	sd, ss := uintptr(width)*4, uintptr(ld)*4
 	switch {
 	case w == 32 && width == 32:
-		for range n {
-			*(*[32]float32)(d) = *(*[32]float32)(s)
-			d, s = unsafe.Add(d, sd), unsafe.Add(s, ss)
+		for p := range uintptr(n) {
+			*(*[32]float32)(unsafe.Add(d, p*sd)) = *(*[32]float32)(unsafe.Add(s, p*ss))
 		}
 	case w == 16 && width == 16:
-		for range n {
-			*(*[16]float32)(d) = *(*[16]float32)(s)
-			d, s = unsafe.Add(d, sd), unsafe.Add(s, ss)
+		for p := range uintptr(n) {
+			*(*[16]float32)(unsafe.Add(d, p*sd)) = *(*[16]float32)(unsafe.Add(s, p*ss))
 		}
 	case w == 14 && width == 14:
-		for range n {
-			*(*[14]float32)(d) = *(*[14]float32)(s)
-			d, s = unsafe.Add(d, sd), unsafe.Add(s, ss)
+		for p := range uintptr(n) {
+			*(*[14]float32)(unsafe.Add(d, p*sd)) = *(*[14]float32)(unsafe.Add(s, p*ss))
 		}
 	case w == 6 && width == 6:
-		for range n {
-			*(*[6]float32)(d) = *(*[6]float32)(s)
-			d, s = unsafe.Add(d, sd), unsafe.Add(s, ss)
+		for p := range uintptr(n) {
+			*(*[6]float32)(unsafe.Add(d, p*sd)) = *(*[6]float32)(unsafe.Add(s, p*ss))
 		}
-	case w == 4 && width == 4:
-		for range n {
-			*(*[4]float32)(d) = *(*[4]float32)(s)
-			d, s = unsafe.Add(d, sd), unsafe.Add(s, ss)
+	case w == 2 && width == 2:
+		for p := range uintptr(n) {
+			*(*[2]float32)(unsafe.Add(d, p*sd)) = *(*[2]float32)(unsafe.Add(s, p*ss))
 		}
 	default:
 		for p := range n {

@@ -7,7 +7,6 @@ import (
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/initializer"
 )
 
 // ConvConfig describes a 2D convolution over NHWC inputs.
@@ -30,7 +29,8 @@ func SamePadding(size, kernel, stride, dilation int) [2]int {
 }
 
 // Conv2D applies a convolution with SAME padding. The kernel variable "weights" has
-// shape [k, k, inChannels/Groups, Filters] (HWIO) and He-normal initialisation.
+// shape [k, k, inChannels/Groups, Filters] (HWIO) and the store's default He-normal
+// initialisation (drawn from the store's seeded random state, so runs are reproducible).
 func Conv2D(scope *model.Scope, x *Node, c ConvConfig) *Node {
 	stride, dilation, groups := max(c.Stride, 1), max(c.Dilation, 1), max(c.Groups, 1)
 	if x.Rank() != 4 {
@@ -44,7 +44,7 @@ func Conv2D(scope *model.Scope, x *Node, c ConvConfig) *Node {
 		exceptions.Panicf("nn.Conv2D: kernel size (%d) and filters (%d) must be positive", c.Kernel, c.Filters)
 	}
 	kernelShape := shapes.Make(x.DType(), c.Kernel, c.Kernel, inC/groups, c.Filters)
-	w := scope.WithInitializer(initializer.HeFn(scope)).VariableWithShape("weights", kernelShape).NodeValue(x.Graph())
+	w := scope.VariableWithShape("weights", kernelShape).NodeValue(x.Graph())
 	h, wd := x.Shape().Dimensions[1], x.Shape().Dimensions[2]
 	paddings := [][2]int{SamePadding(h, c.Kernel, stride, dilation), SamePadding(wd, c.Kernel, stride, dilation)}
 	out := Convolve(x, w).
