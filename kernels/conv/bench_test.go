@@ -142,3 +142,56 @@ func BenchmarkDepthwise3x3M2Fwd(b *testing.B)        { benchLayer(b, dw3x3m2, "f
 func BenchmarkDepthwise3x3M2InputGrad(b *testing.B)  { benchLayer(b, dw3x3m2, "dx", true) }
 func BenchmarkDepthwise3x3M2KernelGrad(b *testing.B) { benchLayer(b, dw3x3m2, "dk", true) }
 func BenchmarkDepthwise3x3NCHWFwd(b *testing.B)      { benchLayer(b, nchwCase(dw3x3), "fwd", true) }
+
+// benchPerGroup benchmarks the ConvGeneral calls GoMLX v0.28.2 makes for
+// the gradients of a grouped convolution: one call per group on the
+// group's slices (the Split/Concatenate around them is not included).
+func benchPerGroup(b *testing.B, tc tcase, which string) {
+	p, xs, ks := tc.build(dtypes.Float32)
+	outS, _ := OutputShape(xs, ks, p)
+	g := p.ChannelGroupCount
+	a := p.Axes
+	slice := func(s shapes.Shape, axis int) shapes.Shape {
+		s = s.Clone()
+		s.Dimensions[axis] /= g
+		return s
+	}
+	xg, kg, vg := slice(xs, a.InputChannels), slice(ks, a.KernelOutputChannels), slice(outS, a.OutputChannels)
+	q := p
+	q.ChannelGroupCount = 1
+	var call Params
+	var in, ker shapes.Shape
+	if which == "dx" {
+		call, in, ker = gomlxVJPWrtX(a, xg, kg, vg, q.Strides, q.Paddings, q.KernelDilations), vg, kg
+	} else {
+		call, in, ker = gomlxVJPWrtKernel(a, xg, kg, vg, q.Strides, q.Paddings, q.KernelDilations), xg, vg
+	}
+	outG, err := OutputShape(in, ker, call)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	x := toF32(randFloats(rng, in.Size()))
+	k := toF32(randFloats(rng, ker.Size()))
+	out := make([]float32, outG.Size())
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		for range g {
+			_ = Float32(call, x, in, k, ker, out, outG)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
+}
+
+func BenchmarkDepthwise3x3GoMLXPerGroupInputGrad(b *testing.B)  { benchPerGroup(b, dw3x3, "dx") }
+func BenchmarkDepthwise3x3GoMLXPerGroupKernelGrad(b *testing.B) { benchPerGroup(b, dw3x3, "dk") }
+
+var layerWide = tcase{B: 16, C: 128, O: 128, in: []int{16, 16}, k: []int{3, 3}, pad: same2(3, 3)}
+
+func BenchmarkConv3x3Wide128Fwd(b *testing.B)       { benchLayer(b, layerWide, "fwd", false) }
+func BenchmarkConv3x3Wide128InputGrad(b *testing.B) { benchLayer(b, layerWide, "dx", false) }
+func BenchmarkConv3x3Wide128KernelGrad(b *testing.B) {
+	benchLayer(b, layerWide, "dk", false)
+}

@@ -55,9 +55,14 @@ func convolve[T float](dt dtypes.DType, p Params, in []T, inShape shapes.Shape, 
 func run[T float](pr *problem, in, ker, out []T) {
 	// Dual formulations when the contraction (Ig × kernel volume) is larger
 	// than the number of output rows (Bo × output volume): the shape of
-	// GoMLX's (and XLA's) kernel gradient.
-	if pr.Ig*pr.kernelVolume() > pr.Bo*pr.outputVolume() {
-		if pr.cg == 1 && pr.Bo == 1 && pr.bg == pr.B {
+	// GoMLX's (and XLA's) kernel gradient, whose conv input is x with its
+	// batch and channel roles swapped. Inputs with contiguous channels (a
+	// forward convolution on small images) stay channels-last unless the
+	// shape is extreme.
+	contraction, rows := pr.Ig*pr.kernelVolume(), pr.Bo*pr.outputVolume()
+	chanContig := pr.inC == 1 && pr.C > 1
+	if contraction > rows && !(chanContig && contraction <= 64*rows) {
+		if pr.cg == 1 && pr.Bo == 1 && pr.bg == pr.B && pr.Og <= maxDirectMultiplier {
 			// Depthwise kernel gradient: one input "batch" element per group.
 			if pr.inB != 1 && pr.B > 1 && pr.Og == 1 {
 				buf := getBuf[T](len(in))
@@ -99,7 +104,7 @@ func run[T float](pr *problem, in, ker, out []T) {
 // runChannelsLast runs the direct or the channels-last GEMM algorithm; the
 // output must be dense [B', spatial..., O].
 func runChannelsLast[T float](pr *problem, in, ker, out []T) {
-	if pr.bg == 1 && (pr.Ig == 1 || pr.Og == 1) {
+	if pr.bg == 1 && (pr.Og == 1 || (pr.Ig == 1 && pr.Og <= maxDirectMultiplier)) {
 		// Depthwise-like: direct loops. The input is expanded (any layout)
 		// when Ig == 1 and Og > 1, otherwise read with unit channel stride.
 		if pr.inC != 1 && pr.C > 1 && !(pr.Ig == 1 && pr.Og > 1) {

@@ -2,6 +2,7 @@ package conv
 
 import (
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -63,6 +64,10 @@ func TestConvCases(t *testing.T) {
 		{name: "depthwise-64-s2", B: 1, C: 64, O: 64, in: []int{9, 8}, k: []int{3, 3}, cg: 64, stride: []int{2, 2}, pad: same2(3, 3)},
 		{name: "depthwise-16x2", B: 2, C: 16, O: 32, in: []int{7, 9}, k: []int{5, 5}, cg: 16, pad: same2(5, 5)},
 		{name: "depthwise-mult2", B: 2, C: 5, O: 10, in: []int{9, 8}, k: []int{3, 3}, cg: 5, pad: same2(3, 3)},
+		{name: "depthwise-mult2-batch9", B: 9, C: 5, O: 10, in: []int{6, 7}, k: []int{3, 3}, cg: 5, pad: same2(3, 3)},
+		{name: "depthwise-mult5", B: 2, C: 3, O: 15, in: []int{7, 6}, k: []int{3, 3}, cg: 3, pad: same2(3, 3)},
+		{name: "batch1-small", B: 1, C: 16, O: 16, in: []int{8, 8}, k: []int{3, 3}, pad: same2(3, 3)},
+		{name: "batch1-global", B: 1, C: 9, O: 5, in: []int{6, 7}, k: []int{6, 7}},
 		{name: "depthwise-mult3-kdil", B: 2, C: 6, O: 18, in: []int{9, 8}, k: []int{3, 3}, cg: 6, kDil: []int{2, 2}, pad: [][2]int{{2, 2}, {2, 2}}},
 		{name: "depthwise-indil", B: 2, C: 17, O: 17, in: []int{5, 6}, k: []int{3, 3}, cg: 17, inDil: []int{2, 2}, pad: [][2]int{{1, 2}, {2, 1}}},
 		{name: "depthwise-nchw", B: 2, C: 5, O: 10, in: []int{7, 9}, k: []int{3, 3}, cg: 5, pad: same2(3, 3),
@@ -91,6 +96,9 @@ func TestConvCases(t *testing.T) {
 		{name: "dual-identity-bg", B: 4, C: 6, O: 6, in: []int{9, 10}, k: []int{9, 10}, bg: 2,
 			inPerm: []int{1, 2, 3, 0}, kPerm: []int{0, 2, 3, 1}, outPerm: []int{2, 3, 0, 1}},
 		{name: "big-channels", B: 2, C: 67, O: 45, in: []int{6, 7}, k: []int{3, 3}, pad: same2(3, 3)},
+		{name: "wide-channels", B: 3, C: 40, O: 24, in: []int{13, 15}, k: []int{3, 3}, pad: same2(3, 3)},
+		{name: "wide-channels-dual", B: 2, C: 40, O: 24, in: []int{13, 15}, k: []int{11, 13},
+			inPerm: []int{1, 2, 3, 0}, kPerm: []int{0, 2, 3, 1}, outPerm: []int{2, 3, 0, 1}},
 		{name: "many-rows", B: 5, C: 3, O: 4, in: []int{31, 29}, k: []int{3, 3}, pad: same2(3, 3)},
 	}
 	for i, tc := range cases {
@@ -135,8 +143,54 @@ func randomCase(rng *rand.Rand) tcase {
 	}
 }
 
+// randomWideCase is randomCase with more channels (exercising the vector
+// loops and their tails) and larger images, but no odd layouts.
+func randomWideCase(rng *rand.Rand) tcase {
+	for {
+		tc := randomCase(rng)
+		tc.inPerm, tc.kPerm, tc.outPerm = nil, nil, nil
+		if rng.Intn(2) == 0 {
+			nd := len(tc.in)
+			tc.inPerm, tc.kPerm, tc.outPerm = channelsFirstPerm(nd, false), channelsFirstPerm(nd, true), channelsFirstPerm(nd, false)
+		}
+		cg, bg := max(tc.cg, 1), max(tc.bg, 1)
+		f := 1 + rng.Intn(40)
+		if cg > 1 && rng.Intn(2) == 0 {
+			tc.cg = f // depthwise with many channels
+			cg = f
+			tc.C = f * (1 + rng.Intn(2))
+			tc.O = f * (1 + rng.Intn(2))
+		} else {
+			tc.C = cg * (1 + rng.Intn(40/cg+1))
+			tc.O = cg * bg * (1 + rng.Intn(40/(cg*bg)+1))
+		}
+		for d := range tc.in {
+			tc.in[d] += rng.Intn(12)
+		}
+		p, inS, kS := tc.build(dtypes.Float64)
+		if _, err := OutputShape(inS, kS, p); err == nil {
+			return tc
+		}
+	}
+}
+
+func TestConvRandomWide(t *testing.T) {
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	rng := rand.New(rand.NewSource(43))
+	for i := 0; i < n; i++ {
+		tc := randomWideCase(rng)
+		ok := t.Run("", func(t *testing.T) { runCase(t, tc, int64(i)) })
+		if !ok {
+			t.Fatalf("failed case: %s", tc)
+		}
+	}
+}
+
 func TestConvRandom(t *testing.T) {
-	n := 600
+	n := 1500
 	if testing.Short() {
 		n = 200
 	}
@@ -176,5 +230,49 @@ func TestErrors(t *testing.T) {
 	bad.ChannelGroupCount = 2
 	if err := Float32(bad, in, inS, ker, kS, out, outS); err == nil {
 		t.Error("invalid channel group count accepted")
+	}
+}
+
+// TestThreadIndependence checks that results are bitwise identical with one
+// and with several goroutines, on every algorithm.
+func TestThreadIndependence(t *testing.T) {
+	cases := []tcase{
+		{name: "cl", B: 4, C: 8, O: 8, in: []int{12, 11}, k: []int{3, 3}, pad: same2(3, 3)},
+		{name: "cl-phases", B: 4, C: 8, O: 8, in: []int{6, 7}, k: []int{3, 3}, inDil: []int{2, 2}, pad: [][2]int{{2, 2}, {2, 2}}},
+		{name: "cld", B: 4, C: 6, O: 5, in: []int{19, 20}, k: []int{17, 18},
+			inPerm: []int{1, 2, 3, 0}, kPerm: []int{0, 2, 3, 1}, outPerm: []int{2, 3, 0, 1}},
+		{name: "depthwise", B: 4, C: 32, O: 32, in: []int{12, 11}, k: []int{3, 3}, cg: 32, pad: same2(3, 3)},
+		{name: "depthwise-kgrad", B: 32, C: 6, O: 32, in: []int{12, 11}, k: []int{12, 11}, bg: 32, pad: same2(3, 3),
+			inPerm: []int{1, 2, 3, 0}, kPerm: []int{0, 2, 3, 1}, outPerm: []int{2, 3, 0, 1}},
+		{name: "nchw", B: 4, C: 8, O: 8, in: []int{40, 41}, k: []int{3, 3}, pad: same2(3, 3),
+			inPerm: channelsFirstPerm(2, false), kPerm: channelsFirstPerm(2, true), outPerm: channelsFirstPerm(2, false)},
+	}
+	for _, tc := range cases {
+		rng := rand.New(rand.NewSource(3))
+		p, inS, kS := tc.build(dtypes.Float32)
+		outS, err := OutputShape(inS, kS, p)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		in := toF32(randFloats(rng, inS.Size()))
+		ker := toF32(randFloats(rng, kS.Size()))
+		var results [][]float32
+		for _, procs := range []int{1, 2, 3} {
+			old := runtime.GOMAXPROCS(procs)
+			out := make([]float32, outS.Size())
+			err := Float32(p, in, inS, ker, kS, out, outS)
+			runtime.GOMAXPROCS(old)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			results = append(results, out)
+		}
+		for i := 1; i < len(results); i++ {
+			for j := range results[0] {
+				if results[i][j] != results[0][j] {
+					t.Fatalf("%s: element %d differs between thread counts: %g vs %g", tc.name, j, results[0][j], results[i][j])
+				}
+			}
+		}
 	}
 }

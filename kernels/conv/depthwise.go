@@ -5,9 +5,10 @@ package conv
 //
 // runDirect handles every convolution without batch groups in which each
 // group has a single input channel (Ig == 1: depthwise, channel multiplier
-// m = Og) or a single output channel (Og == 1: the input gradient of a
-// depthwise convolution with multiplier m = Ig, as XLA/JAX emit it with
-// feature_group_count). Both are rewritten as an elementwise product over E
+// m = Og <= maxDirectMultiplier) or a single output channel (Og == 1: the
+// input gradient of a depthwise convolution with multiplier m = Ig, as
+// XLA/JAX emit it with feature_group_count, or any convolution with one
+// output channel per group). Both are rewritten as an elementwise product over E
 // "lanes" followed by a trivial lane-to-channel map:
 //
 //	Y[p', e] = Σ_tap X[p(p', tap), e] · W[tap, e]
@@ -25,14 +26,20 @@ package conv
 //
 // runDirectKernelGrad handles the kernel gradient of such convolutions in
 // its XLA form (batch_group_count = C, so each output channel reads one
-// "batch" element, Bo == 1), and GoMLX's per-group form (B == 1): with the
-// conv roles (conv batch = x's channels, conv channels = x's batch)
+// "batch" element, Bo == 1), and GoMLX's per-group form (B == 1), when the
+// multiplier m = Og is at most maxDirectMultiplier: with the conv roles
+// (conv batch = x's channels, conv channels = x's batch)
 //
 //	out[t, e] = Σ_i Σ_tap X_i[p(t, tap), e] · V[i, tap, e],  X_i[p, e] = in[b = e/m, i, p]
 //
 // where the taps run over the output-gradient's pixels and t over the few
 // kernel positions. Fixed stripes of i accumulate into private partial sums,
 // reduced in stripe order.
+
+// maxDirectMultiplier is the largest channel multiplier (output channels
+// per input channel) handled by the direct loops; beyond it every input
+// value feeds enough outputs for a GEMM to be the better choice.
+const maxDirectMultiplier = 4
 
 // directLanes returns E and the channel multiplier of the expansion (m > 1
 // only for Ig == 1 with several outputs per group).
@@ -177,6 +184,20 @@ func runDirect[T float](pr *problem, in, ker, out []T) {
 	if expand {
 		xS = denseStrides(append(append([]int(nil), pr.in...), e))[:nd]
 	}
+	// The expanded input is built per batch element inside the workers
+	// (it then stays in cache), or, with few batch elements, for the whole
+	// batch up front so that lines can be spread over the goroutines.
+	inVol := pr.inputVolume()
+	perBatch := expand && pr.Bo >= 2*numWorkers(pr.Bo)
+	var xAll []T
+	if expand && !perBatch {
+		xb := getBuf[T](pr.B * inVol * e)
+		defer putBuf(xb)
+		xAll = *xb
+		parallelFor(pr.B, func(b int) {
+			expandInput(xAll[b*inVol*e:(b+1)*inVol*e], in, pr, b*pr.inB, pr.inC, e, m)
+		})
+	}
 	for pi, phs := 0, pr.phases(); pi < len(phs); pi++ {
 		ph := &phs[pi]
 		if ph.nTaps == 0 {
@@ -191,15 +212,15 @@ func runDirect[T float](pr *problem, in, ker, out []T) {
 		nLines := ph.nPos / cntL
 		// Items: one batch element (expanded input) or a few lines.
 		perItem := nLines
-		if !expand {
+		if !perBatch {
 			perItem = max(1, min(nLines, nLines*pr.Bo/(8*numWorkers(pr.Bo*nLines))))
 		}
 		chunks := (nLines + perItem - 1) / perItem
 		iLo, iHi := lastAxisInterior(aL)
 		parallelWorkers(pr.Bo*chunks, func(next func() (int, bool)) {
 			var xb, yb *[]T
-			if expand {
-				xb = getBuf[T](pr.inputVolume() * e)
+			if perBatch {
+				xb = getBuf[T](inVol * e)
 				defer putBuf(xb)
 			}
 			if !writeDirect {
@@ -213,9 +234,12 @@ func runDirect[T float](pr *problem, in, ker, out []T) {
 			for item, ok := next(); ok; item, ok = next() {
 				b, c := item/chunks, item%chunks
 				x, xBase := in, b*pr.inB
-				if expand {
+				switch {
+				case perBatch:
 					expandInput(*xb, in, pr, b*pr.inB, pr.inC, e, m)
 					x, xBase = *xb, 0
+				case expand:
+					x, xBase = xAll, b*inVol*e
 				}
 				for l := c * perItem; l < min(nLines, (c+1)*perItem); l++ {
 					ph.decode(l*cntL, t)

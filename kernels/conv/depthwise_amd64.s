@@ -1,5 +1,6 @@
 // AVX-512 loops of the direct (depthwise) convolutions; see
-// depthwise_kernels.go for their definitions. Channels are processed in
+// depthwise_kernels.go for their definitions and asm_amd64.go for the
+// declarations. Channels are processed in
 // blocks of 32 (two accumulators), then 16, then a masked tail of e%16.
 
 #include "textflag.h"
@@ -218,7 +219,7 @@ dwg_loop32x2:
 	ADDQ R9, R11
 	VMOVUPS (R10), Z7
 	VMOVUPS 64(R10), Z8
-	VFMADD231PS (R11), Z8, Z5
+	VFMADD231PS (R11), Z7, Z5
 	VFMADD231PS 64(R11), Z8, Z6
 	ADDQ R8, R10
 	ADDQ R9, R11
@@ -287,104 +288,122 @@ dwg_done:
 	VZEROUPPER
 	RET
 
-// func gatherRowsAVX512(dst *float32, dstStride int, src *float32, offs *int, nruns, runLen, nrows, srcStep, mask int)
+// func dwPixelsAVX512(y, x *float32, xOff, wOff *int, ntaps int, w *float32, n, mask int)
 //
-// For r in [0,nrows), k in [0,nruns): dst[r*dstStride + k*runLen + c] =
-// src[offs[k] + r*srcStep + c] for c < runLen, or 0 when offs[k] < 0.
-// Registers: DI dst row, SI src, R10 offs, DX runLen, R8 src row offset
-// (bytes), CX rows left, AX run index, R11 dst run pointer, R12 src run
-// pointer, BX element counter.
-TEXT ·gatherRowsAVX512(SB), NOSPLIT, $0-72
-	MOVQ nrows+48(FP), CX
-	TESTQ CX, CX
-	JLE  gr_done
-	MOVQ dst+0(FP), DI
-	MOVQ src+16(FP), SI
-	MOVQ offs+24(FP), R10
-	MOVQ runLen+40(FP), DX
-	MOVQ mask+64(FP), AX
+// One lane, unit pixel steps: for k in [0,n): y[k] = sum_t w[wOff[t]] * x[xOff[t]+k].
+// Pixels in blocks of 16 (masked tail, mask = tailMask(n)).
+// Registers: DI y, SI x, R10 xOff, R11 wOff, R13 w, CX pixels left,
+// BX pixel, AX tap, R12/R9 offsets.
+TEXT ·dwPixelsAVX512(SB), NOSPLIT, $0-64
+	MOVQ y+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ xOff+16(FP), R10
+	MOVQ wOff+24(FP), R11
+	MOVQ w+40(FP), R13
+	MOVQ n+48(FP), CX
+	MOVQ mask+56(FP), AX
 	KMOVW AX, K1
-	MOVQ dstStride+8(FP), AX
-	SHLQ $2, AX
-	MOVQ AX, dstStride+8(FP)
-	MOVQ srcStep+56(FP), AX
-	SHLQ $2, AX
-	MOVQ AX, srcStep+56(FP)
-	XORQ R8, R8
-	VPXORD Z4, Z4, Z4
+	XORQ BX, BX
 
-gr_row:
-	MOVQ DI, R11
+dwp_block:
+	CMPQ CX, $16
+	JLT  dwp_tail
+	VPXORD Z0, Z0, Z0
 	XORQ AX, AX
+	CMPQ AX, ntaps+32(FP)
+	JGE  dwp_store
 
-gr_run:
+dwp_tap:
 	MOVQ (R10)(AX*8), R12
-	TESTQ R12, R12
-	JS   gr_zero
-	LEAQ (SI)(R12*4), R12
-	ADDQ R8, R12
-	MOVQ DX, BX
-
-gr_copy64:
-	CMPQ BX, $64
-	JLT  gr_copy16
-	VMOVUPS (R12), Z0
-	VMOVUPS 64(R12), Z1
-	VMOVUPS 128(R12), Z2
-	VMOVUPS 192(R12), Z3
-	VMOVUPS Z0, (R11)
-	VMOVUPS Z1, 64(R11)
-	VMOVUPS Z2, 128(R11)
-	VMOVUPS Z3, 192(R11)
-	ADDQ $256, R12
-	ADDQ $256, R11
-	SUBQ $64, BX
-	JMP  gr_copy64
-
-gr_copy16:
-	CMPQ BX, $16
-	JLT  gr_copytail
-	VMOVUPS (R12), Z0
-	VMOVUPS Z0, (R11)
-	ADDQ $64, R12
-	ADDQ $64, R11
-	SUBQ $16, BX
-	JMP  gr_copy16
-
-gr_copytail:
-	TESTQ BX, BX
-	JZ   gr_nextrun
-	VMOVUPS.Z (R12), K1, Z0
-	VMOVUPS Z0, K1, (R11)
-	LEAQ (R11)(BX*4), R11
-	JMP  gr_nextrun
-
-gr_zero:
-	MOVQ DX, BX
-
-gr_zero16:
-	CMPQ BX, $16
-	JLT  gr_zerotail
-	VMOVUPS Z4, (R11)
-	ADDQ $64, R11
-	SUBQ $16, BX
-	JMP  gr_zero16
-
-gr_zerotail:
-	TESTQ BX, BX
-	JZ   gr_nextrun
-	VMOVUPS Z4, K1, (R11)
-	LEAQ (R11)(BX*4), R11
-
-gr_nextrun:
+	ADDQ BX, R12
+	MOVQ (R11)(AX*8), R9
+	VBROADCASTSS (R13)(R9*4), Z1
+	VFMADD231PS (SI)(R12*4), Z1, Z0
 	INCQ AX
-	CMPQ AX, nruns+32(FP)
-	JLT  gr_run
-	ADDQ dstStride+8(FP), DI
-	ADDQ srcStep+56(FP), R8
-	DECQ CX
-	JNZ  gr_row
+	CMPQ AX, ntaps+32(FP)
+	JLT  dwp_tap
 
-gr_done:
+dwp_store:
+	VMOVUPS Z0, (DI)(BX*4)
+	ADDQ $16, BX
+	SUBQ $16, CX
+	JMP  dwp_block
+
+dwp_tail:
+	TESTQ CX, CX
+	JZ   dwp_done
+	VPXORD Z0, Z0, Z0
+	XORQ AX, AX
+	CMPQ AX, ntaps+32(FP)
+	JGE  dwp_storetail
+
+dwp_taptail:
+	MOVQ (R10)(AX*8), R12
+	ADDQ BX, R12
+	MOVQ (R11)(AX*8), R9
+	VBROADCASTSS (R13)(R9*4), Z1
+	VMOVUPS.Z (SI)(R12*4), K1, Z2
+	VFMADD231PS Z2, Z1, Z0
+	INCQ AX
+	CMPQ AX, ntaps+32(FP)
+	JLT  dwp_taptail
+
+dwp_storetail:
+	VMOVUPS Z0, K1, (DI)(BX*4)
+
+dwp_done:
+	VZEROUPPER
+	RET
+
+// func dotAVX512(x, v *float32, n, mask int) float32
+//
+// sum_{j<n} x[j]*v[j], in blocks of 32 (two accumulators) and 16, masked
+// tail (mask = tailMask(n)).
+TEXT ·dotAVX512(SB), NOSPLIT, $0-36
+	MOVQ x+0(FP), SI
+	MOVQ v+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ mask+24(FP), AX
+	KMOVW AX, K1
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+
+dot_32:
+	CMPQ CX, $32
+	JLT  dot_16
+	VMOVUPS (SI), Z2
+	VMOVUPS 64(SI), Z3
+	VFMADD231PS (DI), Z2, Z0
+	VFMADD231PS 64(DI), Z3, Z1
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  dot_32
+
+dot_16:
+	CMPQ CX, $16
+	JLT  dot_tail
+	VMOVUPS (SI), Z2
+	VFMADD231PS (DI), Z2, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+
+dot_tail:
+	TESTQ CX, CX
+	JZ   dot_sum
+	VMOVUPS.Z (SI), K1, Z2
+	VMOVUPS.Z (DI), K1, Z3
+	VFMADD231PS Z3, Z2, Z1
+
+dot_sum:
+	VADDPS Z1, Z0, Z0
+	VEXTRACTF32X8 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	MOVSS X0, ret+32(FP)
 	VZEROUPPER
 	RET

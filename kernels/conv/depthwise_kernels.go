@@ -29,6 +29,12 @@ func dwLine[T float](y []T, yStep int, x []T, xStep int, xOff, wOff []int, w []T
 		dwLineAVX512(&y32[0], yStep, &x32[0], xStep, xo, wo, len(xOff), &w32[0], e, n, tailMask(e))
 		return
 	}
+	if y32, ok := any(y).([]float32); ok && useAVX512 && e == 1 && yStep == 1 && xStep == 1 && n >= 4 && len(xOff) > 0 {
+		// One lane (single-channel convolutions): vectorise over pixels.
+		x32, w32 := any(x).([]float32), any(w).([]float32)
+		dwPixelsAVX512(&y32[0], &x32[0], &xOff[0], &wOff[0], len(xOff), &w32[0], n, tailMask(n))
+		return
+	}
 	dwLineGo(y, yStep, x, xStep, xOff, wOff, w, e, n)
 }
 
@@ -45,6 +51,11 @@ func dwGradLine[T float](acc, x []T, xo, xStep int, v []T, vo, vStep, n, e int) 
 	if a32, ok := any(acc).([]float32); ok && useAVX512 && e >= 8 {
 		x32, v32 := any(x).([]float32), any(v).([]float32)
 		dwGradLineAVX512(&a32[0], &x32[xo], xStep, &v32[vo], vStep, n, e, tailMask(e))
+		return
+	}
+	if a32, ok := any(acc).([]float32); ok && useAVX512 && e == 1 && xStep == 1 && vStep == 1 && n >= 4 {
+		x32, v32 := any(x).([]float32), any(v).([]float32)
+		a32[0] += dotAVX512(&x32[xo], &v32[vo], n, tailMask(n))
 		return
 	}
 	dwGradLineGo(acc, x, xo, xStep, v, vo, vStep, n, e)

@@ -9,9 +9,12 @@ import (
 // runCL (channels-last): for every phase, group and chunk of output rows,
 // build the channels-last panel and compute out_rows = col · K_g, where K is
 // the phase's kernel gathered as a dense [(tap, i), o] matrix and K_g its
-// columns for group g. When the output is dense [B', spatial..., O] and the
-// phase covers all positions, the GEMM writes directly into the output rows
-// (ldc = O); otherwise into a small buffer that is scattered.
+// columns for group g. The output is dense [B', spatial..., O] (run
+// transposes other layouts afterwards), so when the phase covers all
+// positions the GEMM writes directly into the output rows (ldc = O);
+// otherwise (stride phases) into a small buffer scattered line by line.
+// For 1×1 convolutions over dense channels-last inputs the panel is the
+// input itself.
 //
 // runCLd (dual, "kernel-gradient shaped"): the contraction runs over
 // (input channel, tap) — for GoMLX's kernel gradient that is batch ×
@@ -27,11 +30,12 @@ import (
 // kernels/gemm starts its own helper goroutines (2^22 multiply-adds), since
 // the chunks already run in parallel.
 const (
-	panelElems   = 128 << 10
-	gemmMaxWork  = (1 << 22) - (1 << 18)
-	maxStripes   = 8
-	rowGranule   = 14 // rows of the AVX-512 SGEMM micro-kernel
-	minChunkRows = 2 * rowGranule
+	panelElems    = 128 << 10
+	gemmMaxWork   = (1 << 22) - (1 << 18)
+	maxStripes    = 8
+	rowGranule    = 14 // rows of the AVX-512 SGEMM micro-kernel
+	minChunkRows  = 2 * rowGranule
+	wideChunkRows = 16 * rowGranule
 )
 
 // gemmT is gemm.Sgemm or gemm.Dgemm with alpha = 1.
@@ -45,13 +49,20 @@ func gemmT[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb
 }
 
 // chunkRows returns how many rows of length rowLen (each producing cols
-// outputs) to put in one panel.
+// outputs) to put in one panel: about panelElems elements, fewer when that
+// would make kernels/gemm start helpers, but at least minChunkRows — or
+// wideChunkRows when cols > 32, since then the GEMM packs the kernel
+// matrix on every call and needs enough rows to amortise it.
 func chunkRows(rowLen, cols, total int) int {
 	r := panelElems / max(rowLen, 1)
 	if w := gemmMaxWork / max(rowLen*cols, 1); w < r {
 		r = w
 	}
-	r = max(minChunkRows, r/rowGranule*rowGranule)
+	lo := minChunkRows
+	if cols > 32 {
+		lo = wideChunkRows
+	}
+	r = max(lo, r/rowGranule*rowGranule)
 	return min(r, total)
 }
 

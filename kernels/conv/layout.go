@@ -101,6 +101,9 @@ func (c *ndCopy[T]) rec(a, dOff, sOff int) {
 	// Blocked transposition of (unit axis u) × (last axis l):
 	// dst[u·dsU + l·ds] = src[u + l·ss].
 	nu, dsU := c.dims[c.unit], c.ds[c.unit]
+	if transposeFast(c.dst, dOff, dsU, ds, c.src, sOff, ss, nu, n) {
+		return
+	}
 	for u0 := 0; u0 < nu; u0 += transposeTile {
 		u1 := min(nu, u0+transposeTile)
 		for l0 := 0; l0 < n; l0 += transposeTile {
@@ -218,4 +221,29 @@ func (pr *problem) withDenseOutput() *problem {
 	q.outB, q.outO = ds[0], ds[len(ds)-1]
 	copy(q.outS, ds[1:len(ds)-1])
 	return q
+}
+
+// transposeFast performs dst[dOff + u·dsU + l] = src[sOff + u + l·ss] with
+// AVX-512 gathers (float32, ds == 1), in blocks of 64 values of l so that
+// the source lines being gathered stay in L1. It reports false when not
+// applicable.
+func transposeFast[T float](dst []T, dOff, dsU, ds int, src []T, sOff, ss, nu, n int) bool {
+	d32, ok := any(dst).([]float32)
+	if !ok || !useAVX512 || ds != 1 || ss <= 0 || 15*ss > 1<<30 {
+		return false
+	}
+	s32 := any(src).([]float32)
+	if dOff+(nu-1)*dsU+n > len(d32) || sOff+(nu-1)+(n-1)*ss >= len(s32) {
+		panic("conv: internal error: transpose out of range")
+	}
+	var idx [16]int32
+	for i := range idx {
+		idx[i] = int32(i * ss)
+	}
+	const block = 64
+	for l0 := 0; l0 < n; l0 += block {
+		nl := min(block, n-l0)
+		transposeAVX512(&d32[dOff+l0], dsU, &s32[sOff+l0*ss], ss, nu, nl, &idx[0], tailMask(nl))
+	}
+	return true
 }

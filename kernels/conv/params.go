@@ -161,13 +161,3 @@ func (pr *problem) outputVolume() int { return prod(pr.out) }
 
 // inputVolume is the number of input spatial positions.
 func (pr *problem) inputVolume() int { return prod(pr.in) }
-
-// hasInputDilation reports whether some spatial axis has lhs dilation > 1.
-func (pr *problem) hasInputDilation() bool {
-	for _, d := range pr.inDil {
-		if d > 1 {
-			return true
-		}
-	}
-	return false
-}

@@ -534,6 +534,7 @@ func gradCases() []gradCase {
 		{name: "depthwise-32", B: 2, C: 32, O: 32, in: []int{9, 7}, k: []int{3, 3}, cg: 32, pad: same2(3, 3)},
 		{name: "depthwise-32-stride2", B: 3, C: 32, O: 32, in: []int{9, 10}, k: []int{3, 3}, cg: 32, stride: []int{2, 2}, pad: same2(3, 3)},
 		{name: "depthwise-16x2", B: 2, C: 16, O: 32, in: []int{7, 9}, k: []int{5, 5}, cg: 16, pad: same2(5, 5)},
+		{name: "depthwise-wide", B: 2, C: 3, O: 3, in: []int{5, 41}, k: []int{3, 3}, cg: 3, pad: same2(3, 3)},
 		{name: "depthwise-mult2", B: 2, C: 9, O: 18, in: []int{9, 8}, k: []int{3, 3}, cg: 9, pad: same2(3, 3)},
 		{name: "depthwise-mult2-stride2", B: 2, C: 9, O: 18, in: []int{9, 8}, k: []int{3, 3}, cg: 9, stride: []int{2, 2}, pad: same2(3, 3)},
 		{name: "depthwise-kdil2", B: 2, C: 20, O: 20, in: []int{9, 11}, k: []int{3, 3}, cg: 20, kDil: []int{2, 2}, pad: [][2]int{{2, 2}, {2, 2}}},

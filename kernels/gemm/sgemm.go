@@ -11,7 +11,7 @@ import (
 // impl describes one micro-kernel and its blocking parameters.
 type impl struct {
 	name       string
-	mr, nr     int // micro-tile: mr rows of C × nr columns of C
+	mr, nr     int  // micro-tile: mr rows of C × nr columns of C
 	kc, mc, nc int  // maximal cache blocks along k, m and n
 	aOuter     bool // macro-kernel loop order (see macro)
 	// kern computes the mr×nr tile C = alpha*A*B + beta*C over k steps.
@@ -73,15 +73,18 @@ func SgemmBatched(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	}
 }
 
-// batchSlice returns s[off:], or an empty slice when off == len(s) (so that
-// empty matrices at the end of a batch are accepted).
+// batchSlice returns s[off:], or an empty slice when off >= len(s) (so that
+// empty matrices at the end of a batch are accepted; non-empty ones are then
+// rejected by checkArgs).
 func batchSlice[T any](s []T, off int) []T {
-	if off == len(s) {
+	if off >= len(s) {
 		return s[:0]
 	}
 	return s[off:]
 }
 
+// checkArgs panics if the dimensions, leading dimensions or slice lengths are
+// invalid.
 func checkArgs(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic("gemm: negative dimension")
@@ -131,8 +134,11 @@ var busyHelpers atomic.Int32
 var parallelCalls atomic.Int64
 
 // minWorkPerThread is the number of multiply-adds (m*n*k) that justifies one
-// more goroutine.
-const minWorkPerThread = 1 << 21
+// more goroutine, and minWorkPerTask the smallest task worth splitting off.
+const (
+	minWorkPerThread = 1 << 22
+	minWorkPerTask   = 1 << 21
+)
 
 func threadLimit() int {
 	t := runtime.GOMAXPROCS(0)
@@ -165,8 +171,8 @@ type job struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	mp, np         int // number of micro-panels along m and n
-	rb, cb         int // task grid: rb row blocks × cb column blocks
+	mp, np         int            // number of micro-panels along m and n
+	rb, cb         int            // task grid: rb row blocks × cb column blocks
 	next           atomic.Int32   // next task to run
 	wg             sync.WaitGroup // helpers still running
 }
@@ -243,12 +249,14 @@ func blockK(im *impl, transA bool, n, k int) int {
 	return (k + nkb - 1) / nkb
 }
 
-// partition chooses the task grid for w workers: at least tasksPerWorker*w
-// tasks where possible, minimising the redundant packing (each row block
-// packs its own copy of B, each column block its own copy of A; a
-// transposing pack costs about three times a copying one).
+// partition chooses the task grid for w workers: tasksPerWorker*w tasks
+// where possible (fewer for small products), minimising the redundant work:
+// each column block packs (or re-reads) its own copy of A, each row block its
+// own copy of B; a transposing pack costs about three times a copy or a
+// re-read. A stored k×m and read in place gets only w tasks: narrower
+// column slices of its rows are fetched inefficiently.
 func (j *job) partition(w int) {
-	want := tasksPerWorker * w
+	want := min(tasksPerWorker*w, max(w, j.m*j.n*j.k/minWorkPerTask))
 	wa, wb := 3, 1
 	if j.transA {
 		wa = 1
@@ -257,17 +265,20 @@ func (j *job) partition(w int) {
 		wb = 3
 	}
 	if j.bDirect() {
-		wb = 0
+		wb = 1
 	}
 	best := -1
 	for rb := 1; rb <= min(j.mp, want); rb++ {
 		cb := min(j.np, (want+rb-1)/rb)
-		tasks := rb * cb
-		costA := wa * j.m * cb
+		ca := wa
 		if j.aDirect((j.np + cb - 1) / cb) {
-			costA = 0
+			if j.transA && rb > w {
+				continue
+			}
+			ca = 1
 		}
-		cost := costA + wb*j.n*rb
+		tasks := rb * cb
+		cost := ca*j.m*cb + wb*j.n*rb
 		if tasks < want { // prefer enough tasks
 			cost += (want - tasks) * (3*j.m + 3*j.n) * 4
 		}
@@ -312,9 +323,10 @@ func (j *job) aDirect(ncp int) bool {
 var forcePack bool
 
 // tasksPerWorker is the number of tasks per goroutine that a multi-threaded
-// call aims for, so that a goroutine slowed down by other work is balanced
-// by the others (tasks are taken dynamically).
-var tasksPerWorker = 4
+// call aims for, so that a goroutine slowed down by other work is partly
+// balanced by the others (tasks are taken dynamically); more tasks cost more
+// redundant packing.
+var tasksPerWorker = 2
 
 // helper runs tasks on an extra goroutine, then releases its helper slot.
 func (j *job) helper() {
@@ -384,8 +396,8 @@ func (j *job) block(i0, i1, j0, j1 int, ws *workspace) {
 			if pc > 0 {
 				beta = 1
 			}
-			// B: read in place when stored k×n with a stride that does not
-			// alias in L1; otherwise pack (always for a partial last panel).
+			// B: packed, or read in place (see bDirect); a partial last
+			// micro-panel is always packed.
 			bDirect := j.bDirect()
 			if !bDirect {
 				j.packB(ws.b, pc, kc, jc, nc)
@@ -550,6 +562,10 @@ func copyRuns(dst []float32, width int, src []float32, ld, w, n int) {
 	case w == 6 && width == 6:
 		for p := range uintptr(n) {
 			*(*[6]float32)(unsafe.Add(d, p*sd)) = *(*[6]float32)(unsafe.Add(s, p*ss))
+		}
+	case w == 4 && width == 4:
+		for p := range uintptr(n) {
+			*(*[4]float32)(unsafe.Add(d, p*sd)) = *(*[4]float32)(unsafe.Add(s, p*ss))
 		}
 	case w == 2 && width == 2:
 		for p := range uintptr(n) {
