@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/gomlx/gomlx/support/exceptions"
 
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/ml/model"
@@ -47,16 +48,26 @@ func Conv2D(scope *model.Scope, x *Node, c ConvConfig) *Node {
 	w := scope.VariableWithShape("weights", kernelShape).NodeValue(x.Graph())
 	h, wd := x.Shape().Dimensions[1], x.Shape().Dimensions[2]
 	paddings := [][2]int{SamePadding(h, c.Kernel, stride, dilation), SamePadding(wd, c.Kernel, stride, dilation)}
-	out := Convolve(x, w).
-		StridePerAxis(stride, stride).
-		DilationPerAxis(dilation, dilation).
-		PaddingPerDim(paddings).
-		ChannelGroupCount(groups).
-		Done()
+	out := convolve2D(x, w, stride, dilation, groups, paddings)
 	if c.Bias {
 		b := scope.VariableWithShape("biases", shapes.Make(x.DType(), c.Filters)).NodeValue(x.Graph())
 		out = Add(out, Reshape(b, 1, 1, 1, c.Filters))
 	}
+	return out
+}
+
+// convolve2D convolves NHWC x with the HWIO kernel w, registering the node so that its
+// gradient is computed in XLA's form (see convvjp.go).
+func convolve2D(x, w *Node, stride, dilation, groups int, paddings [][2]int) *Node {
+	axes := compute.ConvolveAxesConfig{
+		InputBatch: 0, InputSpatial: []int{1, 2}, InputChannels: 3,
+		KernelSpatial: []int{0, 1}, KernelInputChannels: 2, KernelOutputChannels: 3,
+		OutputBatch: 0, OutputSpatial: []int{1, 2}, OutputChannels: 3,
+	}
+	p := convParams{axes: axes, strides: []int{stride, stride}, paddings: paddings,
+		dilations: []int{dilation, dilation}, groups: groups}
+	out := ConvGeneral(x, w, axes, p.strides, p.paddings, nil, p.dilations, groups, 1)
+	registerConv(out, p)
 	return out
 }
 
