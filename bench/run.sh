@@ -19,7 +19,12 @@ fi
 out=$(mktemp -d)
 echo "date=$(date -u +%Y-%m-%dT%H:%MZ) cpu=\"$(lscpu | sed -n 's/^Model name: *//p')\" cores=$(nproc) go=$(go version | cut -d' ' -f3) backend=${GOMLX_BACKEND:-gonas}"
 go test -run '^$' -bench . -benchtime 3x -count 3 ./bench/ | tee "$out/go.txt" | grep -E '^Benchmark' || true
-/usr/bin/python3 bench/pytorch_bench.py --threads 2 | tee "$out/torch.txt"
+# OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons and falls back to its
+# Prescott (SSE3) kernels, 4-5x slower: give the peer the kernel its CPU supports.
+coretype=""
+if grep -qw avx512f /proc/cpuinfo; then coretype=SkylakeX; elif grep -qw avx2 /proc/cpuinfo; then coretype=Haswell; fi
+echo "pytorch peer: OPENBLAS_CORETYPE=${coretype:-default}"
+OPENBLAS_CORETYPE=$coretype /usr/bin/python3 bench/pytorch_bench.py --threads 2 | tee "$out/torch.txt"
 /usr/bin/python3 - "$out/go.txt" "$out/torch.txt" <<'PY'
 import re, sys
 go = {}
