@@ -159,3 +159,22 @@ func TestParallelMatmulsDoNotDeadlock(t *testing.T) {
 		t.Fatal("4 parallel matmuls with GOMAXPROCS=2 did not finish in 2 minutes (deadlock?)")
 	}
 }
+
+func TestSignMatchesDefinition(t *testing.T) {
+	in := []float64{-3, -0.5, -1e-300, 0, 1e-300, 2, math.Inf(1), math.Inf(-1), math.NaN()}
+	want := []float64{-1, -1, -1, 0, 1, 1, 1, -1, math.NaN()}
+	for _, dtype := range []dtypes.DType{dtypes.Float32, dtypes.Float64} {
+		out := graph.MustExecOnce(testBackend(t), func(x *graph.Node) *graph.Node {
+			return graph.ConvertDType(graph.Sign(graph.ConvertDType(x, dtype)), dtypes.Float64)
+		}, in)
+		got := tensors.MustCopyFlatData[float64](out)
+		for i := range want {
+			if dtype == dtypes.Float32 && (in[i] == 1e-300 || in[i] == -1e-300) {
+				continue // underflows to ±0 in float32
+			}
+			if got[i] != want[i] && !(math.IsNaN(want[i]) && math.IsNaN(got[i])) {
+				t.Errorf("%s Sign(%g) = %g, want %g", dtype, in[i], got[i], want[i])
+			}
+		}
+	}
+}

@@ -1216,20 +1216,6 @@ func (f *Function) ShiftRightLogical(lhs compute.Value, rhs compute.Value) (comp
 	return outs[0], nil
 }
 
-// Sign records compute.StandardOps.Sign, executed by the wrapped pure-Go backend.
-func (f *Function) Sign(x compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, x)
-	outs, err := f.recordStandard(compute.OpTypeSign, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Sign(in[0])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Sin records compute.StandardOps.Sin, executed by the wrapped pure-Go backend.
 func (f *Function) Sin(x compute.Value) (compute.Value, error) {
 	var inputs []compute.Value

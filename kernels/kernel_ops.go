@@ -19,6 +19,7 @@ var kernelOps = map[compute.OpType]bool{
 	compute.OpTypeBatchNormForTraining:  true,
 	compute.OpTypeBatchNormForInference: true,
 	compute.OpTypeBatchNormGradient:     true,
+	compute.OpTypeSign:                  true,
 }
 
 // isFloat tells whether the kernels of this module handle dtype.

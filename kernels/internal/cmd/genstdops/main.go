@@ -27,6 +27,7 @@ var ownKernels = map[string]bool{
 	"DotGeneral": true, "ConvGeneral": true, "ReduceWindow": true, "Pad": true,
 	"SelectAndScatterMax": true, "SelectAndScatterMin": true,
 	"BatchNormForTraining": true, "BatchNormForInference": true, "BatchNormGradient": true,
+	"Sign": true,
 }
 
 func main() {
