@@ -20,6 +20,7 @@ type command struct {
 var commands = map[string]command{
 	"mnist":   {"train a small CNN on MNIST on the chosen backend and report test accuracy", runMNIST},
 	"backend": {"print which backend GoNAS uses (GOMLX_BACKEND, XLA plugin, or the embedded one)", runBackend},
+	"draw":    {"draw an architecture of a search space as SVG or graphviz DOT", runDraw},
 }
 
 func usage() {

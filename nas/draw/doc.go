@@ -24,6 +24,10 @@
 //	svg, err := g.SVG()
 //	dot, err := g.DOT()
 //
+// SVGStack draws several graphs one above the other in one document (a normal and
+// a reduction cell); DOTAll writes several graphs as consecutive digraphs. Labels
+// may hold TeX-style subscripts: "h_{i-1}".
+//
 // The layout is the layered (Sugiyama) scheme of graphviz's dot, left to right:
 // inputs in the first layer, the output in the last, every other node one layer
 // after its latest predecessor; edges that span several layers are routed through

@@ -35,7 +35,7 @@ func Family(label string) string {
 		return FamilyDilated
 	case has("pool", "max", "avg"):
 		return FamilyPool
-	case has("identity", "skip", "id"):
+	case has("identity", "skip"):
 		return FamilyIdentity
 	case has("none", "zero"):
 		return FamilyNone

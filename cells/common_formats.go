@@ -1,0 +1,84 @@
+package cells
+
+import (
+	"strings"
+
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/draw"
+	"github.com/pkg/errors"
+)
+
+// CellDrawer draws one cell ("normal" or "reduce") of an architecture.
+type CellDrawer interface {
+	CellGraph(a nas.Arch, cell string) (*draw.Graph, error)
+}
+
+// MultiFormat is a space with several text formats besides canonical JSON.
+type MultiFormat interface {
+	Formats() []nas.Format
+}
+
+// Named is a space with named architectures (NASNet-A, the ENAS cells).
+type Named interface {
+	Architectures() map[string]nas.Arch
+}
+
+// drawBoth draws the normal and reduction cells of a, as one SVG (stacked) or as
+// two DOT digraphs.
+func drawBoth(d CellDrawer, a nas.Arch, svg bool) (string, error) {
+	var graphs []*draw.Graph
+	for _, cell := range []string{"normal", "reduce"} {
+		g, err := d.CellGraph(a, cell)
+		if err != nil {
+			return "", err
+		}
+		graphs = append(graphs, g)
+	}
+	if svg {
+		return draw.SVGStack(graphs...)
+	}
+	return draw.DOTAll(graphs...)
+}
+
+// ParseArch reads an architecture of space s in any format the space has: a name
+// of Named.Architectures, canonical JSON ("{...}"), or any of its formats (the
+// space itself when it is a nas.Format, and MultiFormat.Formats). When no format
+// reads it, the error lists each format's complaint.
+func ParseArch(s nas.Space, text string) (nas.Arch, error) {
+	text = strings.TrimSpace(text)
+	if named, ok := s.(Named); ok {
+		if a, ok := named.Architectures()[text]; ok {
+			return a, nil
+		}
+	}
+	if strings.HasPrefix(text, "{") {
+		a, err := nas.ParseArchJSON(text)
+		if err != nil {
+			return nas.Arch{}, err
+		}
+		return a, s.Validate(a)
+	}
+	var formats []nas.Format
+	if f, ok := s.(nas.Format); ok {
+		formats = append(formats, f)
+	}
+	if mf, ok := s.(MultiFormat); ok {
+		for _, f := range mf.Formats() {
+			if len(formats) == 0 || formats[0].FormatName() != f.FormatName() {
+				formats = append(formats, f)
+			}
+		}
+	}
+	var msgs []string
+	for _, f := range formats {
+		a, err := f.Parse(text)
+		if err == nil {
+			return a, s.Validate(a)
+		}
+		msgs = append(msgs, err.Error())
+	}
+	if len(msgs) == 0 {
+		return nas.Arch{}, errors.Errorf("space %q reads only JSON architectures", s.Name())
+	}
+	return nas.Arch{}, errors.Errorf("space %q: no format reads the architecture:\n  %s", s.Name(), strings.Join(msgs, "\n  "))
+}
