@@ -26,12 +26,28 @@ var cellBackend = sync.OnceValue(func() compute.Backend {
 	return b
 })
 
-// cellSpace is what the tests need of NASNet and ENASMicro beyond nas interfaces.
+// cellSpace is what the tests need of the image spaces beyond nas interfaces: a
+// counting run of a's network for size×size×3 images.
 type cellSpace interface {
 	nas.ImageSpace
 	nas.Counter
-	decode(a nas.Arch) (normal, reduce cellSpec, err error)
-	stack() stackConfig
+	counted(a nas.Arch, size, classes int) (*cnet, error)
+}
+
+func (s *NASNet) counted(a nas.Arch, size, classes int) (*cnet, error) {
+	normal, reduce, err := s.decode(a)
+	if err != nil {
+		return nil, err
+	}
+	return countedClassifier(normal, reduce, s.stack(), size, size, 3, classes)
+}
+
+func (s *ENASMicro) counted(a nas.Arch, size, classes int) (*cnet, error) {
+	normal, reduce, err := s.decode(a)
+	if err != nil {
+		return nil, err
+	}
+	return countedClassifier(normal, reduce, s.stack(), size, size, 3, classes)
 }
 
 // randomArch draws every decision uniformly.
@@ -46,11 +62,7 @@ func randomArch(s nas.Space, rng *rand.Rand) nas.Arch {
 // usedParams lists the trainable variables (path → size) the network of a uses.
 func usedParams(t *testing.T, s cellSpace, a nas.Arch, size, classes int) map[string]int {
 	t.Helper()
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := countedClassifier(normal, reduce, s.stack(), size, size, 3, classes)
+	n, err := s.counted(a, size, classes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,9 @@ func NB201Edges() []NB201Edge {
 
 // NB201 is the NAS-Bench-201 search space [1]; it implements nas.Space and
 // nas.Format (the benchmark's arch strings).
-type NB201 struct{}
+type NB201 struct {
+	net *NB201Network // nil: NB201BenchmarkNetwork
+}
 
 // NewNB201 returns the NAS-Bench-201 space.
 func NewNB201() *NB201 { return &NB201{} }
