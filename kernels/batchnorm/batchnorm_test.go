@@ -125,11 +125,11 @@ func bitwiseEqual[T Float](a, b []T) bool {
 // withSmallBlocks runs fn with tiny statistics blocks and, if n > 1, splitting
 // over n goroutines.
 func withSmallBlocks(n int, fn func()) {
-	prevW, prevMin, prevB := SetMaxGoroutines(n), minWorkPerGoroutine, blockElements
-	minWorkPerGoroutine, blockElements = 1, 16
+	prevW, prevMin, prevB := SetMaxGoroutines(n), limit.MinWork, blockElements
+	limit.MinWork, blockElements = 1, 16
 	defer func() {
 		SetMaxGoroutines(prevW)
-		minWorkPerGoroutine, blockElements = prevMin, prevB
+		limit.MinWork, blockElements = prevMin, prevB
 	}()
 	fn()
 }

@@ -108,11 +108,11 @@ func checkClose(t *testing.T, name string, got, want []float64, tol float64) {
 // withSplitting runs fn with the kernels allowed to split even tiny calls over
 // n goroutines.
 func withSplitting(n int, fn func()) {
-	prevW, prevMin := SetMaxGoroutines(n), minWorkPerGoroutine
-	minWorkPerGoroutine = 1
+	prevW, prevMin := SetMaxGoroutines(n), limit.MinWork
+	limit.MinWork = 1
 	defer func() {
 		SetMaxGoroutines(prevW)
-		minWorkPerGoroutine = prevMin
+		limit.MinWork = prevMin
 	}()
 	fn()
 }
