@@ -35,14 +35,14 @@ type cellSpace interface {
 }
 
 func (s *NASNet) counted(a nas.Arch, size, classes int) (*cnet, error) {
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		return nil, err
-	}
-	return countedClassifier(normal, reduce, s.stack(), size, size, 3, classes)
+	return countedTwoCell(s, a, size, classes)
 }
 
 func (s *ENASMicro) counted(a nas.Arch, size, classes int) (*cnet, error) {
+	return countedTwoCell(s, a, size, classes)
+}
+
+func countedTwoCell(s twoCellSpace, a nas.Arch, size, classes int) (*cnet, error) {
 	normal, reduce, err := s.decode(a)
 	if err != nil {
 		return nil, err

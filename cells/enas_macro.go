@@ -366,22 +366,10 @@ func (s *ENASMacro) Cost(a nas.Arch, numClasses int) (params int, flops int64, e
 }
 
 // SVG draws a's network left to right (see Graph).
-func (s *ENASMacro) SVG(a nas.Arch) (string, error) {
-	g, err := s.Graph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.SVG()
-}
+func (s *ENASMacro) SVG(a nas.Arch) (string, error) { return svgOf(s.Graph(a)) }
 
 // DOT writes a's network in graphviz's DOT language.
-func (s *ENASMacro) DOT(a nas.Arch) (string, error) {
-	g, err := s.Graph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.DOT()
-}
+func (s *ENASMacro) DOT(a nas.Arch) (string, error) { return dotOf(s.Graph(a)) }
 
 // Graph is a's network as a drawing: the stem, one box per layer's op, an "add"
 // ("concat" when Fixed) where skip connections join, a "reduce" box after each

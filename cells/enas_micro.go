@@ -250,43 +250,23 @@ func (s *ENASMicro) stack() stackConfig {
 // average pooling and a dense layer without bias. Weights are keyed as the package
 // comment says, so architectures built in one store share their common ops' weights.
 func (s *ENASMicro) ImageModel(a nas.Arch, numClasses int) (nas.ImageModel, error) {
-	m, err := s.ImageModelWithAux(a, numClasses)
-	if err != nil {
-		return nil, err
-	}
-	return func(scope *model.Scope, images *Node) *Node {
-		logits, _ := m(scope, images)
-		return logits
-	}, nil
+	return imageModelOf(s, a, numClasses)
 }
 
 // ImageModelWithAux is ImageModel that also returns the auxiliary head's logits
 // (nil when Config().AuxHead is false); ENAS weighs their loss by 0.4.
 func (s *ENASMicro) ImageModelWithAux(a nas.Arch, numClasses int) (func(scope *model.Scope, images *Node) (logits, aux *Node), error) {
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		return nil, err
-	}
-	cfg := s.stack()
-	return func(scope *model.Scope, images *Node) (*Node, *Node) {
-		n := &cnet{}
-		logits, aux, hasAux := n.classifier(scope, imageFmap(images), normal, reduce, cfg, numClasses)
-		if !hasAux {
-			return logits.x, nil
-		}
-		return logits.x, aux.x
-	}, nil
+	return imageModelWithAuxOf(s, a, numClasses)
 }
 
 // Cost returns the trainable parameters and multiply-adds (convolutions and dense
 // layers) of one forward pass of a Config().ImageSize image, auxiliary head excluded.
 func (s *ENASMicro) Cost(a nas.Arch, numClasses int) (int, int64, error) {
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		return 0, 0, err
-	}
-	return countClassifier(normal, reduce, s.stack(), s.cfg.ImageSize, s.cfg.ImageSize, s.cfg.ImageChannels, numClasses)
+	return costOf(s, a, numClasses)
 }
+
+// imageShape is the input size and channels of the configured network.
+func (s *ENASMicro) imageShape() (int, int) { return s.cfg.ImageSize, s.cfg.ImageChannels }
 
 // CellGraph draws cell "normal" or "reduce" of a as in the paper's figures: inputs,
 // op boxes, the numbered nodes (which add), and the concatenated output.

@@ -214,22 +214,10 @@ func highway(scope *model.Scope, in, prev *Node, f string, hidden int) *Node {
 var rnnActivationLabels = []string{"tanh", "ReLU", "identity", "sigmoid"}
 
 // SVG draws a's cell (see Graph).
-func (s *ENASRNN) SVG(a nas.Arch) (string, error) {
-	g, err := s.Graph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.SVG()
-}
+func (s *ENASRNN) SVG(a nas.Arch) (string, error) { return svgOf(s.Graph(a)) }
 
 // DOT writes a's cell in graphviz's DOT language.
-func (s *ENASRNN) DOT(a nas.Arch) (string, error) {
-	g, err := s.Graph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.DOT()
-}
+func (s *ENASRNN) DOT(a nas.Arch) (string, error) { return dotOf(s.Graph(a)) }
 
 // Graph is a's cell as a drawing, like the paper's figure: x_t and h_{t-1} into
 // node 1, one box per node with its number and activation, the loose ends averaged

@@ -177,22 +177,10 @@ func (s *NB201) CellGraph(a nas.Arch) (*draw.Graph, error) {
 }
 
 // SVG draws a's cell.
-func (s *NB201) SVG(a nas.Arch) (string, error) {
-	g, err := s.CellGraph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.SVG()
-}
+func (s *NB201) SVG(a nas.Arch) (string, error) { return svgOf(s.CellGraph(a)) }
 
 // DOT writes a's cell in graphviz's language.
-func (s *NB201) DOT(a nas.Arch) (string, error) {
-	g, err := s.CellGraph(a)
-	if err != nil {
-		return "", err
-	}
-	return g.DOT()
-}
+func (s *NB201) DOT(a nas.Arch) (string, error) { return dotOf(s.CellGraph(a)) }
 
 // counted is a counting run of a's network (its params map lists every variable).
 func (s *NB201) counted(a nas.Arch, size, classes int) (*cnet, error) {

@@ -211,44 +211,24 @@ func (s *NASNet) stack() stackConfig {
 // keyed as the package comment says, so architectures built in one store share the
 // weights of their common ops.
 func (s *NASNet) ImageModel(a nas.Arch, numClasses int) (nas.ImageModel, error) {
-	m, err := s.ImageModelWithAux(a, numClasses)
-	if err != nil {
-		return nil, err
-	}
-	return func(scope *model.Scope, images *Node) *Node {
-		logits, _ := m(scope, images)
-		return logits
-	}, nil
+	return imageModelOf(s, a, numClasses)
 }
 
 // ImageModelWithAux is ImageModel that also returns the auxiliary head's logits
 // (nil when Config().AuxHead is false); NASNet weighs their loss by 0.4.
 func (s *NASNet) ImageModelWithAux(a nas.Arch, numClasses int) (func(scope *model.Scope, images *Node) (logits, aux *Node), error) {
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		return nil, err
-	}
-	cfg := s.stack()
-	return func(scope *model.Scope, images *Node) (*Node, *Node) {
-		n := &cnet{}
-		logits, aux, hasAux := n.classifier(scope, imageFmap(images), normal, reduce, cfg, numClasses)
-		if !hasAux {
-			return logits.x, nil
-		}
-		return logits.x, aux.x
-	}, nil
+	return imageModelWithAuxOf(s, a, numClasses)
 }
 
 // Cost returns the trainable parameters and the multiply-adds (convolutions and
 // dense layers) of one forward pass of a Config().ImageSize image, the auxiliary
 // head excluded.
 func (s *NASNet) Cost(a nas.Arch, numClasses int) (int, int64, error) {
-	normal, reduce, err := s.decode(a)
-	if err != nil {
-		return 0, 0, err
-	}
-	return countClassifier(normal, reduce, s.stack(), s.cfg.ImageSize, s.cfg.ImageSize, s.cfg.ImageChannels, numClasses)
+	return costOf(s, a, numClasses)
 }
+
+// imageShape is the input size and channels of the configured network.
+func (s *NASNet) imageShape() (int, int) { return s.cfg.ImageSize, s.cfg.ImageChannels }
 
 // CellGraph draws cell "normal" or "reduce" of a as in the paper's Figure 4.
 func (s *NASNet) CellGraph(a nas.Arch, cell string) (*draw.Graph, error) {
