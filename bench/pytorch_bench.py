@@ -95,6 +95,30 @@ def bench_cnn6_step(channels_last):
     return timeit(step, min_time=3.0)
 
 
+def bench_enas_micro_step(channels_last):
+    """ENAS micro search child (C=20, N=2: 8 cells, the paper's cell), batch 64: one SGD step.
+    The network is the PyTorch twin of cells.ENASMicro in cells/testdata/cells_torch.py."""
+    import os, sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cells", "testdata"))
+    import cells_torch
+    torch.manual_seed(0)
+    cfg = dict(blocks=5, filters=20, cells_per_stage=2, image_size=32, stem_multiplier=3, output_conv=True)
+    net = cells_torch.Network("enas-micro", cells_torch.ENAS_PAPER, cfg, 10)
+    x = torch.randn(64, 3, 32, 32)
+    y = torch.randint(0, 10, (64,))
+    if channels_last:
+        net = net.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, nesterov=True)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss_fn(net(x), y).backward()
+        opt.step()
+    return timeit(step, min_time=4.0)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=2)
@@ -109,6 +133,8 @@ def main():
         "conv3x3_fwdbwd_nchw": bench_conv_fwd_bwd(False),
         "cnn6_train_step_nhwc": bench_cnn6_step(True),
         "cnn6_train_step_nchw": bench_cnn6_step(False),
+        "enas_micro_train_step_nhwc": bench_enas_micro_step(True),
+        "enas_micro_train_step_nchw": bench_enas_micro_step(False),
     }
     if args.json:
         print(json.dumps({"torch": torch.__version__, "threads": args.threads, "ms": results}))

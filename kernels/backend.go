@@ -60,6 +60,7 @@ func init() {
 // Backend implements compute.Backend on top of the pure-Go backend.
 type Backend struct {
 	inner compute.Backend
+	pool  bufferPool // recycled kernel outputs
 }
 
 var _ compute.Backend = (*Backend)(nil)

@@ -62,7 +62,8 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		return nil, errors.Errorf("%q backend: only device 0 exists, got %d", BackendName, defaultDevice)
 	}
 	bufs := make([]compute.Buffer, len(f.values))
-	owned := make([]bool, len(f.values)) // owned buffers are released by us
+	owned := make([]bool, len(f.values))   // owned buffers are released by us
+	recycle := make([]bool, len(f.values)) // kernel outputs go back to the pool
 	defer func() {
 		if err != nil {
 			for i, b := range bufs {
@@ -93,13 +94,17 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 	}
 	release := func(stepIdx int, v *value) {
 		if e.lastUse[v.id] == stepIdx && owned[v.id] && bufs[v.id] != nil {
-			_ = bufs[v.id].Finalize()
+			if recycle[v.id] {
+				e.backend.pool.put(bufs[v.id], v.shape)
+			} else {
+				_ = bufs[v.id].Finalize()
+			}
 			bufs[v.id] = nil
 		}
 	}
 	for stepIdx, st := range e.steps {
 		if st.seg != nil {
-			if err = e.runSegment(stepIdx, st.seg, bufs, owned); err != nil {
+			if err = e.runSegment(stepIdx, st.seg, bufs, owned, recycle); err != nil {
 				return nil, err
 			}
 			for _, v := range st.seg.inputs {
@@ -107,7 +112,7 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 			}
 			continue
 		}
-		if err = e.runKernel(st.kernel, bufs, owned); err != nil {
+		if err = e.runKernel(st.kernel, bufs, owned, recycle); err != nil {
 			return nil, err
 		}
 		for _, v := range st.kernel.inputs {
@@ -138,8 +143,9 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 	return results, nil
 }
 
-// runSegment executes one compiled segment, donating the inputs it reads last.
-func (e *Executable) runSegment(stepIdx int, seg *segment, bufs []compute.Buffer, owned []bool) error {
+// runSegment executes one compiled segment, donating the inputs it reads last
+// (except kernel outputs, which go back to the pool).
+func (e *Executable) runSegment(stepIdx int, seg *segment, bufs []compute.Buffer, owned, recycle []bool) error {
 	ins := make([]compute.Buffer, len(seg.inputs))
 	don := make([]bool, len(seg.inputs))
 	for i, v := range seg.inputs {
@@ -147,7 +153,9 @@ func (e *Executable) runSegment(stepIdx int, seg *segment, bufs []compute.Buffer
 		if ins[i] == nil {
 			return errors.Errorf("%q backend: segment %d: input value %d missing", BackendName, stepIdx, v.id)
 		}
-		don[i] = owned[v.id] && e.lastUse[v.id] == stepIdx
+		// Kernel outputs are not donated: gobackend would free them (they are not from
+		// its pool), while our pool recycles them after the segment.
+		don[i] = owned[v.id] && !recycle[v.id] && e.lastUse[v.id] == stepIdx
 	}
 	outs, err := seg.exec.Execute(ins, don, 0)
 	if err != nil {
@@ -166,7 +174,7 @@ func (e *Executable) runSegment(stepIdx int, seg *segment, bufs []compute.Buffer
 }
 
 // runKernel executes one kernel op on the flat data of its inputs, into new buffers.
-func (e *Executable) runKernel(n *node, bufs []compute.Buffer, owned []bool) error {
+func (e *Executable) runKernel(n *node, bufs []compute.Buffer, owned, recycle []bool) error {
 	ins := make([]any, len(n.inputs))
 	for i, v := range n.inputs {
 		b := bufs[v.id]
@@ -182,21 +190,22 @@ func (e *Executable) runKernel(n *node, bufs []compute.Buffer, owned []bool) err
 	outs := make([]any, len(n.outputs))
 	outBufs := make([]compute.Buffer, len(n.outputs))
 	for i, v := range n.outputs {
-		b, flat, err := e.backend.inner.NewSharedBuffer(0, v.shape)
+		b, flat, err := e.backend.pool.get(e.backend.inner, v.shape)
 		if err != nil {
 			return err
 		}
 		outBufs[i], outs[i] = b, flat
 	}
 	if err := n.kernel(ins, outs); err != nil {
-		for _, b := range outBufs {
-			_ = b.Finalize()
+		for i, b := range outBufs {
+			e.backend.pool.put(b, n.outputs[i].shape)
 		}
 		return errors.WithMessagef(err, "%q backend: kernel %s", BackendName, n.op)
 	}
 	for i, v := range n.outputs {
 		bufs[v.id] = outBufs[i]
 		owned[v.id] = true
+		recycle[v.id] = true
 	}
 	return nil
 }

@@ -27,21 +27,6 @@ func (f *Function) Abs(x compute.Value) (compute.Value, error) {
 	return outs[0], nil
 }
 
-// Add records compute.StandardOps.Add, executed by the wrapped pure-Go backend.
-func (f *Function) Add(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeAdd, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Add(in[0], in[0+1])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Atan2 records compute.StandardOps.Atan2, executed by the wrapped pure-Go backend.
 func (f *Function) Atan2(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
 	var inputs []compute.Value
@@ -279,21 +264,6 @@ func (f *Function) Cos(x compute.Value) (compute.Value, error) {
 	inputs = append(inputs, x)
 	outs, err := f.recordStandard(compute.OpTypeCos, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
 		v, err := g.Cos(in[0])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Div records compute.StandardOps.Div, executed by the wrapped pure-Go backend.
-func (f *Function) Div(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeDiv, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Div(in[0], in[0+1])
 		return []compute.Value{v}, err
 	})
 	if err != nil {
@@ -550,20 +520,6 @@ func (f *Function) GreaterThanTotalOrder(lhs compute.Value, rhs compute.Value) (
 	return outs[0], nil
 }
 
-// Identity records compute.StandardOps.Identity, executed by the wrapped pure-Go backend.
-func (f *Function) Identity(x compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, x)
-	outs, err := f.recordStandard(compute.OpTypeIdentity, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Identity(in[0])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Imag records compute.StandardOps.Imag, executed by the wrapped pure-Go backend.
 func (f *Function) Imag(x compute.Value) (compute.Value, error) {
 	var inputs []compute.Value
@@ -772,51 +728,6 @@ func (f *Function) Logistic(x compute.Value) (compute.Value, error) {
 	inputs = append(inputs, x)
 	outs, err := f.recordStandard(compute.OpTypeLogistic, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
 		v, err := g.Logistic(in[0])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Max records compute.StandardOps.Max, executed by the wrapped pure-Go backend.
-func (f *Function) Max(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeMax, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Max(in[0], in[0+1])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Min records compute.StandardOps.Min, executed by the wrapped pure-Go backend.
-func (f *Function) Min(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeMin, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Min(in[0], in[0+1])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Mul records compute.StandardOps.Mul, executed by the wrapped pure-Go backend.
-func (f *Function) Mul(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeMul, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Mul(in[0], in[0+1])
 		return []compute.Value{v}, err
 	})
 	if err != nil {
@@ -1250,21 +1161,6 @@ func (f *Function) Sqrt(x compute.Value) (compute.Value, error) {
 	inputs = append(inputs, x)
 	outs, err := f.recordStandard(compute.OpTypeSqrt, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
 		v, err := g.Sqrt(in[0])
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Sub records compute.StandardOps.Sub, executed by the wrapped pure-Go backend.
-func (f *Function) Sub(lhs compute.Value, rhs compute.Value) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, lhs)
-	inputs = append(inputs, rhs)
-	outs, err := f.recordStandard(compute.OpTypeSub, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.Sub(in[0], in[0+1])
 		return []compute.Value{v}, err
 	})
 	if err != nil {

@@ -20,6 +20,12 @@ var kernelOps = map[compute.OpType]bool{
 	compute.OpTypeBatchNormForInference: true,
 	compute.OpTypeBatchNormGradient:     true,
 	compute.OpTypeSign:                  true,
+	compute.OpTypeAdd:                   true,
+	compute.OpTypeSub:                   true,
+	compute.OpTypeMul:                   true,
+	compute.OpTypeDiv:                   true,
+	compute.OpTypeMax:                   true,
+	compute.OpTypeMin:                   true,
 }
 
 // isFloat tells whether the kernels of this module handle dtype.

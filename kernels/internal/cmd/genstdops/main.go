@@ -27,7 +27,8 @@ var ownKernels = map[string]bool{
 	"DotGeneral": true, "ConvGeneral": true, "ReduceWindow": true, "Pad": true,
 	"SelectAndScatterMax": true, "SelectAndScatterMin": true,
 	"BatchNormForTraining": true, "BatchNormForInference": true, "BatchNormGradient": true,
-	"Sign": true,
+	"Sign": true, "Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true,
+	"Identity": true,
 }
 
 func main() {
