@@ -1,0 +1,31 @@
+package plot
+
+import (
+	"html"
+	"strings"
+)
+
+// Table renders a header and rows as an HTML table with inline styles (it looks the
+// same in JupyterLab, in nbconvert's HTML and in a browser). Cells are escaped text;
+// rows shorter than the header are padded with empty cells.
+func Table(header []string, rows [][]string) string {
+	var b strings.Builder
+	b.WriteString(`<table style="border-collapse:collapse;font-family:sans-serif;font-size:13px;margin:6px 0">` + "\n<tr>")
+	for _, h := range header {
+		b.WriteString(`<th style="border-bottom:2px solid #444;padding:4px 10px;text-align:left">` + html.EscapeString(h) + "</th>")
+	}
+	b.WriteString("</tr>\n")
+	for _, row := range rows {
+		b.WriteString("<tr>")
+		for i := range max(len(header), len(row)) {
+			cell := ""
+			if i < len(row) {
+				cell = row[i]
+			}
+			b.WriteString(`<td style="border-bottom:1px solid #ddd;padding:4px 10px;text-align:left">` + html.EscapeString(cell) + "</td>")
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</table>\n")
+	return b.String()
+}

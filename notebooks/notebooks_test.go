@@ -1,0 +1,168 @@
+package notebooks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonas/gonas/cells"
+)
+
+// expectation is what an executed notebook must show.
+type expectation struct {
+	svg   int      // at least this many SVG drawings or charts
+	html  int      // at least this many text/html outputs (tables, titles, SVGs)
+	texts []string // text that must appear in the outputs
+	nb201 bool     // needs the NAS-Bench-201 table of the shared data dir
+}
+
+// expectations per notebook; a notebook not listed must run without errors and
+// produce some output.
+var expectations = map[string]expectation{
+	"01_policy_gradients.ipynb": {svg: 5, html: 7, texts: []string{
+		"exact gradient ∇J", "variance, b = J(θ)", "Variance of the REINFORCE gradient estimate",
+		"REINFORCE on the bandit", "REINFORCE on 6 decisions", "LSTM: best", "random: best"}},
+	"02_search_spaces.ipynb": {svg: 6, html: 10, nb201: true, texts: []string{
+		"NASNet normal cell", "NASNet reduction cell", "ENAS convolutional cell", "ENAS macro network",
+		"ENAS recurrent cell", "NAS-Bench-201 cell", "multiply-adds", "NASNet-A 6@768", "Pareto front"}},
+	"03_nasbench201.ipynb": {svg: 3, html: 5, nb201: true, texts: []string{
+		"best validation accuracy so far", "Test accuracy of the chosen cells", "paper test acc.",
+		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
+}
+
+// TestNotebooks executes every notebook of this directory headless on a GoNB kernel
+// installed in a temporary Jupyter data dir (so it does not depend on the user's
+// set-up), in the quick setting, and checks the executed notebooks: no error
+// output, the expected drawings and tables, and the key text.
+func TestNotebooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executing notebooks takes minutes; skipped under -short")
+	}
+	ctx := context.Background()
+	if _, err := CheckJupyter(ctx); err != nil {
+		t.Skipf("jupyter is missing, so the notebooks cannot run: %v", err)
+	}
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	var log strings.Builder
+	start := time.Now()
+	k, err := InstallKernel(ctx, KernelOptions{Root: root, BinDir: filepath.Join(tmp, "bin"), DataDir: filepath.Join(tmp, "jupyter"), Log: &log})
+	if err != nil {
+		if strings.Contains(err.Error(), "go install tool") {
+			t.Skipf("gonb could not be built (`go install tool`; run `go mod download` with network once): %v", err)
+		}
+		t.Fatalf("installing the GoNB kernel: %v\n%s", err, log.String())
+	}
+	t.Logf("kernel installed in %.1f s: %s", time.Since(start).Seconds(), k.Spec)
+	env := slices.DeleteFunc(k.Env(), func(kv string) bool { return strings.HasPrefix(kv, "GONAS_NOTEBOOK_FULL=") })
+
+	paths, err := List(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < len(expectations) {
+		t.Errorf("found %d notebooks, expected at least %v", len(paths), len(expectations))
+	}
+	_, tableErr := nb201Table()
+	for _, path := range paths {
+		name := filepath.Base(path)
+		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
+			want := expectations[name]
+			if want.nb201 && tableErr != nil {
+				t.Skipf("needs the NAS-Bench-201 table: %v", tableErr)
+			}
+			start := time.Now()
+			executed, err := Execute(ctx, path, RunOptions{OutDir: filepath.Join(tmp, "out"), CellTimeout: 5 * time.Minute, Env: env})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s executed in %.1f s", name, time.Since(start).Seconds())
+			nb, err := Read(executed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkNotebook(t, nb, want)
+		})
+	}
+}
+
+// checkNotebook compares an executed notebook with its expectation.
+func checkNotebook(t *testing.T, nb *Notebook, want expectation) {
+	t.Helper()
+	if nb.Metadata.KernelSpec.Name != KernelName {
+		t.Errorf("kernelspec %q, want %q", nb.Metadata.KernelSpec.Name, KernelName)
+	}
+	for _, e := range nb.Errors() {
+		t.Error(e)
+	}
+	if n := nb.Unexecuted(); n > 0 {
+		t.Errorf("%d code cells were not executed", n)
+	}
+	if got := nb.CountSVG(); got < want.svg || got == 0 {
+		t.Errorf("%d SVG outputs, want at least %d", got, max(want.svg, 1))
+	}
+	if got := nb.CountMIME("text/html"); got < want.html {
+		t.Errorf("%d text/html outputs, want at least %d", got, want.html)
+	}
+	text := nb.Text()
+	for _, s := range want.texts {
+		if !strings.Contains(text, s) {
+			t.Errorf("the outputs lack %q", s)
+		}
+	}
+}
+
+// nb201Table reports whether the NAS-Bench-201 table is where the notebooks look.
+func nb201Table() (string, error) {
+	path, err := cells.DefaultNB201TablePath()
+	if err != nil {
+		return "", err
+	}
+	_, err = os.Stat(path)
+	return path, err
+}
+
+// TestReadAndCheck checks the notebook reader on a hand-made executed notebook.
+func TestReadAndCheck(t *testing.T) {
+	const doc = `{"cells": [
+	 {"cell_type": "markdown", "source": ["# t"]},
+	 {"cell_type": "code", "execution_count": 1, "source": "%%\nfmt.Println(1)", "outputs": [
+	   {"output_type": "stream", "name": "stdout", "text": ["one ", "line\n"]},
+	   {"output_type": "display_data", "data": {"text/html": ["<div><svg width=\"1\"></svg></div>"]}}]},
+	 {"cell_type": "code", "execution_count": 2, "source": ["%%\n", "panic(2)"], "outputs": [
+	   {"output_type": "stream", "name": "stderr", "text": "panic: 2\n\ngoroutine 1"},
+	   {"output_type": "error", "ename": "ERROR", "evalue": "exit status 2", "traceback": []}]},
+	 {"cell_type": "code", "source": "var x = 1", "outputs": []}],
+	 "metadata": {"kernelspec": {"name": "gonb"}}, "nbformat": 4, "nbformat_minor": 5}`
+	path := filepath.Join(t.TempDir(), "t.ipynb")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := nb.Errors()
+	if len(errs) != 2 || !strings.Contains(errs[0], "code cell 2 (panic(2))") || !strings.Contains(errs[1], "exit status 2") {
+		t.Errorf("Errors() = %q", errs)
+	}
+	if nb.CountSVG() != 1 || nb.CountMIME("text/html") != 1 || nb.Unexecuted() != 1 {
+		t.Errorf("svg %d html %d unexecuted %d", nb.CountSVG(), nb.CountMIME("text/html"), nb.Unexecuted())
+	}
+	if !strings.Contains(nb.Text(), "one line") {
+		t.Errorf("Text() = %q", nb.Text())
+	}
+	if _, err := RepoRoot("."); err != nil {
+		t.Error(err)
+	}
+	if p := prependPath("/a:/b", "/b", "/c", ""); p != "/c:/a:/b" {
+		t.Errorf("prependPath = %q", p)
+	}
+}
