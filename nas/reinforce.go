@@ -37,6 +37,20 @@ import (
 //
 // The functions below are the host-side (float64) forms, for teaching and testing;
 // the controllers in package controllers build the same loss as a GoMLX graph.
+//
+// References (for this file and search*.go):
+//
+//	[1] Williams, "Simple statistical gradient-following algorithms for connectionist
+//	    reinforcement learning", Machine Learning 8, 1992 (REINFORCE).
+//	[2] Zoph & Le, "Neural Architecture Search with Reinforcement Learning", ICLR 2017;
+//	    Zoph, Vasudevan, Shlens & Le, "Learning Transferable Architectures for Scalable
+//	    Image Recognition", CVPR 2018 (NASNet).
+//	[3] Pham, Guan, Zoph, Le & Dean, "Efficient Neural Architecture Search via
+//	    Parameter Sharing", ICML 2018 (ENAS).
+//	[4] Real, Aggarwal, Huang & Le, "Regularized Evolution for Image Classifier
+//	    Architecture Search", AAAI 2019.
+//	[5] Dong & Yang, "NAS-Bench-201: Extending the Scope of Reproducible Neural
+//	    Architecture Search", ICLR 2020.
 
 // Baseline is an exponential moving average of rewards, b ← d·b + (1−d)·R, the
 // variance-reduction baseline of REINFORCE [1] with decay d (ENAS [3]: 0.99; NASNet [2]:
