@@ -24,6 +24,8 @@ var commands = map[string]command{
 	"jupyter": {"set up the GoNB notebook kernel (install) and execute notebooks headless (run)", runJupyter},
 
 	"bench201": {"compare random search, REINFORCE and regularized evolution on the NAS-Bench-201 table", runBench201},
+	"search":   {"ENAS search (micro, macro, RNN cell): weight sharing, derive, retrain, random control; --resume DIR", runSearch},
+	"retrain":  {"train an architecture from scratch with an ENAS preset's retraining settings", runRetrain},
 }
 
 func usage() {

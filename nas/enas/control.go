@@ -1,0 +1,78 @@
+package enas
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/gomlx/compute"
+	"github.com/gonas/gonas/controllers"
+)
+
+// ControlResult is the honest control of a search: K architectures drawn uniformly
+// from the same space, each retrained with the derived architecture's budget. A
+// search is worth its cost only if its pick beats these.
+type ControlResult struct {
+	Archs []*RetrainResult `json:"archs"`
+	// Mean and Std (sample standard deviation, n−1) of the test accuracy (image
+	// spaces) or test perplexity (enas-rnn) over the K architectures.
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
+}
+
+// RandomControl retrains cfg.Retrain.ControlArchs random architectures of the
+// search space (controllers.Random, seeded from the run's seed).
+func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, progress, log io.Writer) (*ControlResult, error) {
+	sp, err := searchSpace(cfg, d, false)
+	if err != nil {
+		return nil, err
+	}
+	k := cfg.Retrain.ControlArchs
+	samples, err := controllers.NewRandom(sp, splitmix(cfg.Seed^0x7a11d0)).Sample(k)
+	if err != nil {
+		return nil, err
+	}
+	res := &ControlResult{}
+	var values []float64
+	for i, smp := range samples {
+		if log != nil {
+			fmt.Fprintf(log, "random control %d/%d: %s\n", i+1, k, smp.Arch)
+		}
+		r, err := Retrain(ctx, backend, cfg, d, smp.Arch, progress)
+		if err != nil {
+			return nil, err
+		}
+		res.Archs = append(res.Archs, r)
+		values = append(values, testMetric(cfg, r))
+	}
+	res.Mean, res.Std = meanStd(values)
+	return res, nil
+}
+
+// testMetric is the test accuracy, or the test perplexity for enas-rnn.
+func testMetric(cfg *Config, r *RetrainResult) float64 {
+	if cfg.Space == "enas-rnn" {
+		return r.TestPerplexity
+	}
+	return r.TestAccuracy
+}
+
+// meanStd returns the mean and the sample standard deviation (0 for fewer than two values).
+func meanStd(xs []float64) (mean, std float64) {
+	if len(xs) == 0 {
+		return 0, 0
+	}
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1))
+}

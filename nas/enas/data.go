@@ -1,0 +1,111 @@
+package enas
+
+import (
+	"path/filepath"
+
+	"github.com/gonas/gonas/nas/data"
+	"github.com/pkg/errors"
+)
+
+// Data is what a search reads: images (Train, Valid, Test) for the image spaces,
+// or token streams (TrainIDs, ValidIDs, TestIDs over Vocab words) for enas-rnn.
+type Data struct {
+	Train, Valid, Test          *data.Dataset
+	TrainIDs, ValidIDs, TestIDs []int32
+	Vocab                       int
+}
+
+// LoadData reads the configured data set from its usual place (see package data):
+// images normalised with the data set's channel statistics, ValidSize images
+// carved out of the training set with the run's seed, then the first TrainSize
+// and TestSize images kept; PTB's splits cut to their first sizes in tokens.
+func LoadData(cfg *Config) (*Data, error) {
+	switch cfg.Data {
+	case "ptb":
+		return loadPTB(cfg)
+	case "cifar10", "mnist", "fashion-mnist":
+		return loadImages(cfg)
+	}
+	return nil, errors.Errorf("enas: unknown data set %q", cfg.Data)
+}
+
+func loadImages(cfg *Config) (*Data, error) {
+	var train, test *data.Dataset
+	var mean, std []float32
+	var err error
+	switch cfg.Data {
+	case "cifar10":
+		dir, derr := data.SharedDataDir()
+		if derr != nil {
+			return nil, derr
+		}
+		train, test, err = data.LoadCIFAR10(filepath.Join(dir, "cifar10-jpg.tar.gz"))
+		mean, std = data.CIFAR10Mean, data.CIFAR10Std
+	case "mnist", "fashion-mnist":
+		load, locate := data.LoadMNIST, data.MNISTDir
+		mean, std = data.MNISTMean, data.MNISTStd
+		if cfg.Data == "fashion-mnist" {
+			load, locate = data.LoadFashionMNIST, data.FashionMNISTDir
+			mean, std = data.FashionMNISTMean, data.FashionMNISTStd
+		}
+		dir, derr := locate()
+		if derr != nil {
+			return nil, derr
+		}
+		train, test, err = load(dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, ds := range []*data.Dataset{train, test} {
+		if err := data.Normalize(ds, mean, std); err != nil {
+			return nil, err
+		}
+	}
+	d := &Data{Test: test}
+	if d.Train, d.Valid, err = data.SplitValidation(train, cfg.ValidSize, cfg.Seed); err != nil {
+		return nil, err
+	}
+	if d.Train, err = firstImages(d.Train, cfg.TrainSize); err != nil {
+		return nil, err
+	}
+	if d.Test, err = firstImages(d.Test, cfg.TestSize); err != nil {
+		return nil, err
+	}
+	if d.Valid.Len() < cfg.Child.BatchSize || d.Train.Len() < cfg.Child.BatchSize {
+		return nil, errors.Errorf("enas: %d training and %d validation images are fewer than a batch of %d",
+			d.Train.Len(), d.Valid.Len(), cfg.Child.BatchSize)
+	}
+	return d, nil
+}
+
+// firstImages keeps the first n images of ds (all when n is 0 or too large).
+func firstImages(ds *data.Dataset, n int) (*data.Dataset, error) {
+	if n <= 0 || n >= ds.Len() {
+		return ds, nil
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return ds.Subset(idx)
+}
+
+func loadPTB(cfg *Config) (*Data, error) {
+	dir, err := data.SharedDataDir()
+	if err != nil {
+		return nil, err
+	}
+	p, err := data.LoadPTB(filepath.Join(dir, "ptb.zip"))
+	if err != nil {
+		return nil, err
+	}
+	first := func(ids []int32, n int) []int32 {
+		if n > 0 && n < len(ids) {
+			return ids[:n]
+		}
+		return ids
+	}
+	return &Data{TrainIDs: first(p.Train, cfg.TrainSize), ValidIDs: first(p.Valid, cfg.ValidSize),
+		TestIDs: first(p.Test, cfg.TestSize), Vocab: p.Vocab.Len()}, nil
+}

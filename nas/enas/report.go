@@ -1,0 +1,131 @@
+package enas
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+
+	"github.com/gonas/gonas/nas"
+)
+
+// Report renders report.html: the run's numbers (the derived architecture's test
+// result beside the random control and the paper's), the search curves as inline
+// SVG (nas.CurveChart: reward and baseline, entropy, validation accuracy or
+// perplexity, training loss), and the derived architecture drawn by its space.
+func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
+	cfg := res.Config
+	var b bytes.Buffer
+	esc := html.EscapeString
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ENAS %s on %s</title>\n", esc(cfg.Space), esc(cfg.Data))
+	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}" +
+		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;overflow-x:auto}</style></head><body>\n")
+	fmt.Fprintf(&b, "<h1>ENAS search: %s on %s (preset %s)</h1>\n", esc(cfg.Space), esc(cfg.Data), esc(cfg.Preset))
+	fmt.Fprintf(&b, "<p>Seed %d, backend %s, %d epochs, search time %.1f s, %s.</p>\n", cfg.Seed, esc(res.Backend),
+		len(h.Epochs), res.SearchSeconds, esc(res.Date))
+
+	b.WriteString("<h2>Result</h2>\n<table><tr><th></th><th>test</th><th>parameters</th><th>multiply-adds</th></tr>\n")
+	metric := func(r *RetrainResult) string {
+		if cfg.Space == "enas-rnn" {
+			return fmt.Sprintf("perplexity %.2f", r.TestPerplexity)
+		}
+		return fmt.Sprintf("accuracy %.2f%%", 100*r.TestAccuracy)
+	}
+	if r := res.Retrained; r != nil {
+		fmt.Fprintf(&b, "<tr><td>derived architecture, retrained</td><td>%s</td><td>%d</td><td>%d</td></tr>\n", metric(r), r.Parameters, r.FLOPs)
+	}
+	if c := res.Control; c != nil && len(c.Archs) > 0 {
+		unit, scale := "perplexity", 1.0
+		if cfg.Space != "enas-rnn" {
+			unit, scale = "accuracy", 100
+		}
+		fmt.Fprintf(&b, "<tr><td>random control (K = %d, same budget)</td><td>%s %.2f ± %.2f</td><td></td><td></td></tr>\n",
+			len(c.Archs), unit, scale*c.Mean, scale*c.Std)
+		for i, r := range c.Archs {
+			fmt.Fprintf(&b, "<tr><td>&nbsp;&nbsp;random architecture %d</td><td>%s</td><td>%d</td><td>%d</td></tr>\n", i+1, metric(r), r.Parameters, r.FLOPs)
+		}
+	}
+	if p := res.Paper; p != nil {
+		fmt.Fprintf(&b, "<tr><td>paper (%s)</td><td>%g</td><td>%s</td><td></td></tr>\n", esc(p.Source), p.Value, esc(p.Params))
+	}
+	b.WriteString("</table>\n")
+	if res.Retrained == nil {
+		b.WriteString("<p>Not retrained yet.</p>\n")
+	}
+
+	b.WriteString("<h2>Search</h2>\n")
+	var charts []string
+	if len(h.Updates) > 0 {
+		reward, baseline, entropy := make([]float64, len(h.Updates)), make([]float64, len(h.Updates)), make([]float64, len(h.Updates))
+		for i, u := range h.Updates {
+			reward[i], baseline[i], entropy[i] = u.RewardMean, u.Baseline, u.Entropy
+		}
+		charts = append(charts,
+			chart(nas.CurveChart{Title: "Controller reward", XLabel: "controller update", YLabel: "reward"},
+				nas.CurveSeries{Name: "mean reward", Y: reward}, nas.CurveSeries{Name: "baseline", Y: baseline}),
+			chart(nas.CurveChart{Title: "Controller entropy", XLabel: "controller update", YLabel: "Σ_t H_t"},
+				nas.CurveSeries{Name: "entropy", Y: entropy}))
+	}
+	if len(h.Epochs) > 0 {
+		valid, loss := make([]float64, len(h.Epochs)), make([]float64, len(h.Epochs))
+		for i, e := range h.Epochs {
+			valid[i], loss[i] = e.ValidAcc, e.TrainLoss
+			if cfg.Space == "enas-rnn" {
+				valid[i] = e.ValidPPL
+			}
+		}
+		name := "validation accuracy (sampled architectures, shared weights)"
+		if cfg.Space == "enas-rnn" {
+			name = "validation perplexity (sampled cells, shared weights)"
+		}
+		charts = append(charts,
+			chart(nas.CurveChart{Title: "Validation", XLabel: "epoch", YLabel: name}, nas.CurveSeries{Name: "valid", Y: valid}),
+			chart(nas.CurveChart{Title: "Child training loss", XLabel: "epoch", YLabel: "loss"}, nas.CurveSeries{Name: "train loss", Y: loss}))
+	}
+	for _, c := range charts {
+		b.WriteString(c)
+	}
+	if len(h.Skips) > 0 {
+		fmt.Fprintf(&b, "<p>%d child steps were skipped for a non-finite loss (see history.jsonl).</p>\n", len(h.Skips))
+	}
+
+	if res.Derived != nil {
+		b.WriteString("<h2>Derived architecture</h2>\n")
+		fmt.Fprintf(&b, "<p>Best of %d sampled architectures, mean validation reward %.4f with the shared weights.</p>\n",
+			len(res.Derived.Candidates), res.Derived.Reward)
+		names := make([]string, 0, len(res.Best))
+		for k := range res.Best {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(&b, "<p>%s:</p><pre>%s</pre>\n", esc(k), esc(res.Best[k]))
+		}
+		if d, ok := space.(nas.Drawer); ok {
+			if svg, err := d.SVG(res.Derived.Arch); err == nil {
+				b.WriteString(stripXMLHeader(svg))
+			}
+		}
+	}
+	b.WriteString("</body></html>\n")
+	return b.Bytes(), nil
+}
+
+// chart renders one inline SVG chart, or a note when it has nothing to draw.
+func chart(c nas.CurveChart, series ...nas.CurveSeries) string {
+	var b strings.Builder
+	if err := c.WriteSVG(&b, series); err != nil {
+		return "<p>(" + html.EscapeString(c.Title) + ": " + html.EscapeString(err.Error()) + ")</p>\n"
+	}
+	return "<div>" + b.String() + "</div>\n"
+}
+
+func stripXMLHeader(svg string) string {
+	if strings.HasPrefix(svg, "<?xml") {
+		if i := strings.Index(svg, "?>"); i >= 0 {
+			return svg[i+2:]
+		}
+	}
+	return svg
+}

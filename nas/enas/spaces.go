@@ -1,0 +1,74 @@
+package enas
+
+import (
+	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
+	"github.com/pkg/errors"
+)
+
+// searchSpace is the space the search builds its child networks from, sized by
+// cfg.Child for d's images (aux adds the micro auxiliary head).
+func searchSpace(cfg *Config, d *Data, aux bool) (nas.Space, error) {
+	ch := cfg.Child
+	switch cfg.Space {
+	case "enas-micro":
+		return cells.NewENASMicro(cells.ENASMicroConfig{Nodes: ch.Nodes, Filters: ch.Filters, CellsPerStage: ch.CellsPerStage,
+			ImageSize: imageSize(d), ImageChannels: imageChannels(d), OutputConv: true, AuxHead: aux})
+	case "enas-macro":
+		s := &cells.ENASMacro{Layers: ch.Layers, Filters: ch.Filters, ImageSize: imageSize(d), Channels: imageChannels(d)}
+		return s, s.Validate(nas.Arch{Space: s.Name(), Choices: make([]int, len(s.Decisions()))})
+	case "enas-rnn":
+		return &cells.ENASRNN{Nodes: ch.Nodes}, nil
+	}
+	return nil, errors.Errorf("enas: unknown space %q", cfg.Space)
+}
+
+// retrainSpace is the space the derived architecture is retrained in: the final
+// network of the reference code [3] (micro: cells without the search-time output
+// convolution; macro: the fixed child that concatenates skips), sized by cfg.Retrain.
+func retrainSpace(cfg *Config, d *Data) (nas.Space, error) {
+	ch, rt := cfg.Child, cfg.Retrain
+	pick := func(v, dflt int) int {
+		if v > 0 {
+			return v
+		}
+		return dflt
+	}
+	switch cfg.Space {
+	case "enas-micro":
+		return cells.NewENASMicro(cells.ENASMicroConfig{Nodes: ch.Nodes, Filters: pick(rt.Filters, ch.Filters),
+			CellsPerStage: pick(rt.CellsPerStage, ch.CellsPerStage), ImageSize: imageSize(d), ImageChannels: imageChannels(d),
+			AuxHead: rt.AuxWeight > 0})
+	case "enas-macro":
+		return &cells.ENASMacro{Layers: ch.Layers, Filters: pick(rt.Filters, ch.Filters), Fixed: true,
+			ImageSize: imageSize(d), Channels: imageChannels(d)}, nil
+	case "enas-rnn":
+		return &cells.ENASRNN{Nodes: ch.Nodes}, nil
+	}
+	return nil, errors.Errorf("enas: unknown space %q", cfg.Space)
+}
+
+func imageSize(d *Data) int {
+	if d == nil || d.Train == nil {
+		return 32
+	}
+	return d.Train.Height
+}
+
+func imageChannels(d *Data) int {
+	if d == nil || d.Train == nil {
+		return 3
+	}
+	return d.Train.Channels
+}
+
+// ParseArch reads an architecture of cfg's space in any of its formats (a name
+// such as "enas", canonical JSON, an ENAS integer string, a genotype), checked
+// against the retraining space.
+func ParseArch(cfg *Config, d *Data, text string) (nas.Arch, error) {
+	sp, err := retrainSpace(cfg, d)
+	if err != nil {
+		return nas.Arch{}, err
+	}
+	return cells.ParseArch(sp, text)
+}
