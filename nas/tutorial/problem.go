@@ -135,8 +135,10 @@ func (p Problem) Evaluator(seed uint64) nas.Evaluator {
 // sequenceSpace is a Problem seen as a nas.Space.
 type sequenceSpace struct{ p Problem }
 
+// Name implements nas.Space.
 func (s *sequenceSpace) Name() string { return "toy-sequence" }
 
+// Decisions implements nas.Space: one decision per step of the sequence.
 func (s *sequenceSpace) Decisions() []nas.Decision {
 	ds := make([]nas.Decision, s.p.Decisions)
 	for t := range ds {
@@ -145,6 +147,7 @@ func (s *sequenceSpace) Decisions() []nas.Decision {
 	return ds
 }
 
+// Validate implements nas.Space.
 func (s *sequenceSpace) Validate(a nas.Arch) error { return nas.ValidateChoices(s, a) }
 
 // RewardPerUpdate is the mean reward of each batch of m consecutive queries of a
