@@ -1,8 +1,3 @@
-// Package bench holds GoNAS's speed benchmarks: the same work as bench/pytorch_bench.py,
-// so that bench/run.sh can print both, measured in the same run, with their ratios.
-//
-// The backend is nas.NewBackend's choice (the embedded "gonas" backend unless
-// GOMLX_BACKEND says otherwise: GOMLX_BACKEND=go measures GoMLX's stock pure-Go backend).
 package bench
 
 import (
