@@ -66,9 +66,10 @@ func chunkRows(rowLen, cols, total int) int {
 	return min(r, total)
 }
 
-// gatherKernelCL writes the kernel taps of phase ph as a dense
-// [(tap, i), o] matrix into k (length nTaps·Ig·O).
-func gatherKernelCL[T float](k, ker []T, pr *problem, ph *phase) {
+// gatherKernelCL writes the kernel taps of phase ph as a dense matrix with O
+// columns into k (length nTaps·Ig·O): rows ordered (tap, i) when tapMajor, else
+// (i, tap).
+func gatherKernelCL[T float](k, ker []T, pr *problem, ph *phase, tapMajor bool) {
 	jj := make([]int, pr.nd)
 	o := pr.O
 	for tap := 0; tap < ph.nTaps; tap++ {
@@ -78,32 +79,11 @@ func gatherKernelCL[T float](k, ker []T, pr *problem, ph *phase) {
 			base += a.taps[jj[d]] * pr.kS[d]
 		}
 		for i := 0; i < pr.Ig; i++ {
-			dst := k[(tap*pr.Ig+i)*o : (tap*pr.Ig+i+1)*o]
-			s := base + i*pr.kI
-			if pr.kO == 1 {
-				copy(dst, ker[s:s+o])
-				continue
+			row := i*ph.nTaps + tap
+			if tapMajor {
+				row = tap*pr.Ig + i
 			}
-			for c := range dst {
-				dst[c] = ker[s+c*pr.kO]
-			}
-		}
-	}
-}
-
-// gatherKernelCLd writes the kernel taps of phase ph as a dense
-// [(i, tap), o] matrix into k (length Ig·nTaps·O).
-func gatherKernelCLd[T float](k, ker []T, pr *problem, ph *phase) {
-	jj := make([]int, pr.nd)
-	o := pr.O
-	for tap := 0; tap < ph.nTaps; tap++ {
-		ph.decodeTaps(tap, jj)
-		base := 0
-		for d, a := range ph.ax {
-			base += a.taps[jj[d]] * pr.kS[d]
-		}
-		for i := 0; i < pr.Ig; i++ {
-			dst := k[(i*ph.nTaps+tap)*o : (i*ph.nTaps+tap+1)*o]
+			dst := k[row*o : (row+1)*o]
 			s := base + i*pr.kI
 			if pr.kO == 1 {
 				copy(dst, ker[s:s+o])
@@ -162,7 +142,7 @@ func runCL[T float](pr *problem, in, ker, out []T) {
 		rows := pr.Bo * ph.nPos
 		kbuf := getBuf[T](kc * pr.O)
 		kmat := *kbuf
-		gatherKernelCL(kmat, ker, pr, ph)
+		gatherKernelCL(kmat, ker, pr, ph, true)
 		chunk := chunkRows(kc, pr.Og, rows)
 		nChunks := (rows + chunk - 1) / chunk
 		toOut := ph.trivial
@@ -267,7 +247,7 @@ func runCLd[T float](pr *problem, in, ker, out []T) {
 		if !ph.full {
 			kb = getBuf[T](kc * pr.O)
 			kmat = *kb
-			gatherKernelCLd(kmat, ker, pr, ph)
+			gatherKernelCL(kmat, ker, pr, ph, false)
 		}
 		chunk := chunkRows(m, og, kc)
 		nChunks := (kc + chunk - 1) / chunk

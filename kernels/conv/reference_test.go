@@ -11,10 +11,26 @@ import (
 	"github.com/gomlx/compute/shapes"
 )
 
-// refConv is the naive reference, written straight from the XLA definition
-// with float64 accumulation. It also returns, for every output, the sum of
+// refConv is the naive reference (refTerms, written straight from the XLA
+// definition) with float64 accumulation. It also returns, for every output, the sum of
 // the absolute values of its terms (to scale tolerances).
 func refConv(p Params, in []float64, inShape shapes.Shape, ker []float64, kShape shapes.Shape) (out, absOut []float64, outShape shapes.Shape) {
+	outShape, err := OutputShape(inShape, kShape, p)
+	if err != nil {
+		panic(err)
+	}
+	out, absOut = make([]float64, outShape.Size()), make([]float64, outShape.Size())
+	refTerms(p, inShape, kShape, func(o, i, k int) {
+		v := in[i] * ker[k]
+		out[o] += v
+		absOut[o] += math.Abs(v)
+	})
+	return
+}
+
+// refTerms calls fn(outFlat, inFlat, kernelFlat) for every product term of
+// the convolution (the same loops as refConv).
+func refTerms(p Params, inShape, kShape shapes.Shape, fn func(o, i, k int)) {
 	outShape, err := OutputShape(inShape, kShape, p)
 	if err != nil {
 		panic(err)
@@ -26,23 +42,11 @@ func refConv(p Params, in []float64, inShape shapes.Shape, ker []float64, kShape
 	Ig := kShape.Dimensions[a.KernelInputChannels]
 	Bo := outShape.Dimensions[a.OutputBatch]
 	inStr, kStr := inShape.Strides(), kShape.Strides()
-	get := func(s []int, d, def int) int {
-		if len(s) == 0 {
-			return def
-		}
-		return s[d]
-	}
-	out = make([]float64, outShape.Size())
-	absOut = make([]float64, outShape.Size())
+	st, id, kd := orOnes(p.Strides, nd), orOnes(p.InputDilations, nd), orOnes(p.KernelDilations, nd)
 	idx := make([]int, outShape.Rank())
-	kdims := make([]int, nd)
-	for d := range kdims {
-		kdims[d] = kShape.Dimensions[a.KernelSpatial[d]]
-	}
-	kvol := prod(kdims)
+	kdims := gather(a.KernelSpatial, kShape.Dimensions)
 	kk := make([]int, nd)
-	for flat := range out {
-		// Decode flat -> idx (row-major).
+	for flat := 0; flat < outShape.Size(); flat++ {
 		x := flat
 		for ax := outShape.Rank() - 1; ax >= 0; ax-- {
 			idx[ax] = x % outShape.Dimensions[ax]
@@ -57,8 +61,8 @@ func refConv(p Params, in []float64, inShape shapes.Shape, ker []float64, kShape
 			gb = o / (O / bg)
 		}
 		b := gb*Bo + bp
-		var sum, abs float64
-		for kf := 0; kf < kvol; kf++ {
+	taps:
+		for kf := 0; kf < prod(kdims); kf++ {
 			y := kf
 			for d := nd - 1; d >= 0; d-- {
 				kk[d] = y % kdims[d]
@@ -66,34 +70,23 @@ func refConv(p Params, in []float64, inShape shapes.Shape, ker []float64, kShape
 			}
 			inOff := b * inStr[a.InputBatch]
 			kOff := o * kStr[a.KernelOutputChannels]
-			ok := true
 			for d := 0; d < nd; d++ {
 				n := inShape.Dimensions[a.InputSpatial[d]]
-				D := get(p.InputDilations, d, 1)
-				u := idx[a.OutputSpatial[d]]*get(p.Strides, d, 1) + kk[d]*get(p.KernelDilations, d, 1)
+				u := idx[a.OutputSpatial[d]]*st[d] + kk[d]*kd[d]
 				if len(p.Paddings) > 0 {
 					u -= p.Paddings[d][0]
 				}
-				if u < 0 || u > (n-1)*D || u%D != 0 {
-					ok = false
-					break
+				if u < 0 || u > (n-1)*id[d] || u%id[d] != 0 {
+					continue taps
 				}
-				inOff += u / D * inStr[a.InputSpatial[d]]
+				inOff += u / id[d] * inStr[a.InputSpatial[d]]
 				kOff += kk[d] * kStr[a.KernelSpatial[d]]
 			}
-			if !ok {
-				continue
-			}
 			for i := 0; i < Ig; i++ {
-				v := in[inOff+(gc*Ig+i)*inStr[a.InputChannels]] * ker[kOff+i*kStr[a.KernelInputChannels]]
-				sum += v
-				abs += math.Abs(v)
+				fn(flat, inOff+(gc*Ig+i)*inStr[a.InputChannels], kOff+i*kStr[a.KernelInputChannels])
 			}
 		}
-		out[flat] = sum
-		absOut[flat] = abs
 	}
-	return
 }
 
 // tcase describes a test convolution by role sizes and layouts.

@@ -435,67 +435,6 @@ func refGrads(p Params, x, k, v tensor) (gx, gk, absX, absK []float64) {
 	return
 }
 
-// refTerms calls fn(outFlat, inFlat, kernelFlat) for every product term of
-// the convolution (the same loops as refConv).
-func refTerms(p Params, inShape, kShape shapes.Shape, fn func(o, i, k int)) {
-	outShape, err := OutputShape(inShape, kShape, p)
-	if err != nil {
-		panic(err)
-	}
-	a := p.Axes
-	nd := inShape.Rank() - 2
-	cg, bg := max(p.ChannelGroupCount, 1), max(p.BatchGroupCount, 1)
-	O := kShape.Dimensions[a.KernelOutputChannels]
-	Ig := kShape.Dimensions[a.KernelInputChannels]
-	Bo := outShape.Dimensions[a.OutputBatch]
-	inStr, kStr := inShape.Strides(), kShape.Strides()
-	st, id, kd := orOnes(p.Strides, nd), orOnes(p.InputDilations, nd), orOnes(p.KernelDilations, nd)
-	idx := make([]int, outShape.Rank())
-	kdims := gather(a.KernelSpatial, kShape.Dimensions)
-	kk := make([]int, nd)
-	for flat := 0; flat < outShape.Size(); flat++ {
-		x := flat
-		for ax := outShape.Rank() - 1; ax >= 0; ax-- {
-			idx[ax] = x % outShape.Dimensions[ax]
-			x /= outShape.Dimensions[ax]
-		}
-		bp, o := idx[a.OutputBatch], idx[a.OutputChannels]
-		gc, gb := 0, 0
-		if cg > 1 {
-			gc = o / (O / cg)
-		}
-		if bg > 1 {
-			gb = o / (O / bg)
-		}
-		b := gb*Bo + bp
-	taps:
-		for kf := 0; kf < prod(kdims); kf++ {
-			y := kf
-			for d := nd - 1; d >= 0; d-- {
-				kk[d] = y % kdims[d]
-				y /= kdims[d]
-			}
-			inOff := b * inStr[a.InputBatch]
-			kOff := o * kStr[a.KernelOutputChannels]
-			for d := 0; d < nd; d++ {
-				n := inShape.Dimensions[a.InputSpatial[d]]
-				u := idx[a.OutputSpatial[d]]*st[d] + kk[d]*kd[d]
-				if len(p.Paddings) > 0 {
-					u -= p.Paddings[d][0]
-				}
-				if u < 0 || u > (n-1)*id[d] || u%id[d] != 0 {
-					continue taps
-				}
-				inOff += u / id[d] * inStr[a.InputSpatial[d]]
-				kOff += kk[d] * kStr[a.KernelSpatial[d]]
-			}
-			for i := 0; i < Ig; i++ {
-				fn(flat, inOff+(gc*Ig+i)*inStr[a.InputChannels], kOff+i*kStr[a.KernelInputChannels])
-			}
-		}
-	}
-}
-
 type gradCase struct {
 	tc   tcase
 	xla  bool // XLA-style patterns instead of GoMLX v0.28.2's
