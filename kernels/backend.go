@@ -10,7 +10,8 @@
 // How it works: the backend wraps compute's pure-Go backend (`gobackend`, name "go")
 // [1]. A [Function] records the graph. Ops that GoNAS needs and gobackend lacks or runs
 // slowly are "kernel ops" implemented in this module (DotGeneral, ConvGeneral,
-// ReduceWindow, SelectAndScatter, Pad, BatchNorm*; see the kernel_*.go files and the
+// ReduceWindow, SelectAndScatter, Pad, BatchNorm*, the elementwise Add/Sub/Mul/Div/
+// Max/Min and Sign; Identity is an alias; see the kernel_*.go files and the
 // sub-packages gemm, conv, window and batchnorm); every other op is a "standard op"
 // replayed on gobackend. At Compile the graph is cut into levels: level 0 holds the
 // standard ops that depend on no kernel op, each kernel op runs once its inputs are
