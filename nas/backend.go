@@ -2,6 +2,7 @@ package nas
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -39,7 +40,7 @@ func BackendName() string {
 func NewBackend() (compute.Backend, error) {
 	config := BackendName()
 	name, _, _ := strings.Cut(config, ":")
-	if !slicesContains(compute.List(), name) {
+	if !slices.Contains(compute.List(), name) {
 		return nil, errors.Errorf("backend %q (from %s=%q) is not compiled into this binary; available: %v",
 			name, compute.ConfigEnvVar, config, compute.List())
 	}
@@ -57,13 +58,4 @@ func init() {
 	// Anything that calls compute.New() without GOMLX_BACKEND set gets our choice
 	// instead of GoMLX's default (XLA with a download attempt).
 	compute.DefaultConfig = BackendName()
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
