@@ -40,6 +40,7 @@ package kernels
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -143,6 +144,6 @@ func KernelsDescription() string {
 	for op := range kernelOps {
 		names = append(names, op.String())
 	}
-	sortStrings(names)
+	slices.Sort(names)
 	return strings.Join(names, ", ")
 }

@@ -1,7 +1,6 @@
 package kernels
 
 import (
-	"sort"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -32,8 +31,6 @@ var kernelOps = map[compute.OpType]bool{
 func isFloat(dtype dtypes.DType) bool {
 	return dtype == dtypes.Float32 || dtype == dtypes.Float64
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 // shapeOf returns the shapes of values already checked to belong to f.
 func (f *Function) shapeOf(v compute.Value) (dtypes.DType, []int, error) {
