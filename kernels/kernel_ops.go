@@ -1,7 +1,6 @@
 package kernels
 
 import (
-
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 )
