@@ -91,16 +91,19 @@ func renamed(prefix string, st state) state {
 }
 
 // cell builds one cell of filters channels in scope s (the cell's scope, e.g.
-// "cell3"). Ops reading the cell inputs stride by 2 in a reduction cell. Node k's
-// op in slot x lives in s/node<k>/x/<op key>. The output concatenates the unused
+// "cell3"), at position pos among the network's cells (for drop-path, see
+// common_droppath.go). Ops reading the cell inputs stride by 2 in a reduction
+// cell. Node k's op in slot x lives in s/node<k>/x/<op key>; in training, its
+// output goes through drop-path (unless it is an identity). The output concatenates the unused
 // nodes, those at twice the output resolution (unused cell inputs of a reduction
 // cell) first halved by a factorized reduction in s/out/reduce_in<k>.
-func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev state, filters int, reduction bool, sty cellStyle) state {
+func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev state, filters int, reduction bool, sty cellStyle, pos int) state {
 	in0, in1 := n.cellInputs(s, prevPrev, prev, filters, sty)
 	states := []state{in0, in1}
+	keep := n.cellKeep(pos)
 	for b, nd := range spec {
 		k := b + 2
-		var outs [2]state
+		var outs [2]fmap
 		for slot := range 2 {
 			stride := 1
 			if reduction && nd.in[slot] < 2 {
@@ -108,16 +111,13 @@ func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev s
 			}
 			d := ops[nd.op[slot]]
 			os := s.At("node%d", k).At("%s", slotNames[slot]).At("%s", d.key)
-			outs[slot] = n.applyOp(os, d, states[nd.in[slot]], filters, stride, sty)
+			outs[slot] = n.dropOp(os, d, n.materialize(n.applyOp(os, d, states[nd.in[slot]], filters, stride, sty)), keep)
 		}
 		id := fmt.Sprintf("node%d", k)
 		if nd.concat {
-			states = append(states, state{
-				{id + "x", n.materialize(outs[0])},
-				{id + "y", n.materialize(outs[1])},
-			})
+			states = append(states, state{{id + "x", outs[0]}, {id + "y", outs[1]}})
 		} else {
-			states = append(states, single(id, n.add(n.materialize(outs[0]), n.materialize(outs[1]))))
+			states = append(states, single(id, n.add(outs[0], outs[1])))
 		}
 	}
 	outH := states[len(states)-1][0].h

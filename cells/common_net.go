@@ -27,6 +27,7 @@ type cnet struct {
 	count  bool
 	params map[string]int // variable path → number of scalars (counting mode)
 	flops  int64          // multiply-adds of convolutions and dense layers (counting mode)
+	drop   *pathDrop      // drop-path of the training graph being built (nil: none)
 }
 
 func newCellCounter() *cnet { return &cnet{count: true, params: map[string]int{}} }
@@ -193,12 +194,17 @@ func (n *cnet) dense(s *model.Scope, x fmap, outputs int, bias bool) fmap {
 	return out
 }
 
-// denseState is global average pooling then a dense layer over a state: one weight
-// matrix per part (s/<part id>/dense), summed, and one bias (see state).
-func (n *cnet) denseState(s *model.Scope, st state, outputs int, bias bool) fmap {
+// denseState is global average pooling, dropout at keep probability keep (0 or 1:
+// none; see dropout), then a dense layer over a state: one weight matrix per part
+// (s/<part id>/dense), summed, and one bias (see state).
+func (n *cnet) denseState(s *model.Scope, st state, outputs int, bias bool, keep float64) fmap {
 	var sum fmap
 	for i, p := range st {
-		y := n.dense(s.At("%s", p.id), n.globalAvgPool(p.fmap), outputs, false)
+		pooled := n.globalAvgPool(p.fmap)
+		if !n.count {
+			pooled.x = dropout(s, pooled.x, keep)
+		}
+		y := n.dense(s.At("%s", p.id), pooled, outputs, false)
 		if i == 0 {
 			sum = y
 		} else {

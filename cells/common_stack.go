@@ -9,7 +9,7 @@ import (
 // stackConfig is how cells stack into a classifier [1, 2]: a stem, then three
 // stages of N normal cells with a reduction cell between stages (3N+2 cells,
 // reductions at positions N and 2N+1), the width doubling at each reduction; then
-// ReLU, global average pooling and a dense layer.
+// ReLU, global average pooling, dropout in training and a dense layer.
 type stackConfig struct {
 	filters        int  // width C of the first stage's cells
 	cellsPerStage  int  // N
@@ -25,10 +25,25 @@ type stackConfig struct {
 	auxSame  bool
 	style    cellStyle
 	ops      []opDef
+	// dropPathKeep and dropoutKeep are the keep probabilities of drop-path in the
+	// cells and of dropout before the dense layer (0 or 1: off; see
+	// common_droppath.go).
+	dropPathKeep, dropoutKeep float64
 }
 
 // numCells is the number of cells after the stem, 3N+2.
 func (c stackConfig) numCells() int { return 3*c.cellsPerStage + 2 }
+
+// stemCells is the number of cells in the stem: 2 in NASNet's ImageNet stem.
+func (c stackConfig) stemCells() int {
+	if c.imagenetStem {
+		return 2
+	}
+	return 0
+}
+
+// totalCells counts every cell, stem cells included.
+func (c stackConfig) totalCells() int { return c.stemCells() + c.numCells() }
 
 // isReduction says whether cell i (0-based) is a reduction cell.
 func (c stackConfig) isReduction(i int) bool {
@@ -40,6 +55,7 @@ func (c stackConfig) isReduction(i int) bool {
 // the logits and, when the auxiliary head is on, its logits.
 func (n *cnet) classifier(scope *model.Scope, x fmap, normal, reduce cellSpec, cfg stackConfig, numClasses int) (logits, aux fmap, hasAux bool) {
 	var outputs []state // cell outputs so far, stem included
+	n.startDropPath(scope, x, cfg)
 	if cfg.imagenetStem {
 		outputs = n.imagenetStem(scope, x, reduce, cfg)
 	} else {
@@ -54,13 +70,13 @@ func (n *cnet) classifier(scope *model.Scope, x fmap, normal, reduce cellSpec, c
 			spec, reduction = reduce, true
 			filters *= 2
 		}
-		out := n.cell(scope.At("cell%d", i), spec, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], filters, reduction, cfg.style)
+		out := n.cell(scope.At("cell%d", i), spec, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], filters, reduction, cfg.style, cfg.stemCells()+i)
 		outputs = append(outputs, out)
 		if cfg.aux && i == cfg.auxAfter {
 			aux, hasAux = n.auxHead(scope.At("aux"), out, cfg, numClasses), true
 		}
 	}
-	logits = n.denseState(scope.At("head"), n.reluState(outputs[len(outputs)-1]), numClasses, cfg.headBias)
+	logits = n.denseState(scope.At("head"), n.reluState(outputs[len(outputs)-1]), numClasses, cfg.headBias, cfg.dropoutKeep)
 	return logits, aux, hasAux
 }
 
@@ -77,7 +93,7 @@ func (n *cnet) imagenetStem(scope *model.Scope, x fmap, reduce cellSpec, cfg sta
 		if cfg.filters%div != 0 {
 			exceptions.Panicf("cells: the ImageNet stem needs a width divisible by 4, got %d", cfg.filters)
 		}
-		out := n.cell(scope.At("stem_cell%d", j), reduce, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], cfg.filters/div, true, cfg.style)
+		out := n.cell(scope.At("stem_cell%d", j), reduce, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], cfg.filters/div, true, cfg.style, j)
 		outputs = append(outputs, out)
 	}
 	return outputs[1:]
@@ -96,7 +112,7 @@ func (n *cnet) auxHead(s *model.Scope, x state, cfg stackConfig, numClasses int)
 	y = n.relu(n.bn(s.At("bn0"), y))
 	y = n.conv(s.At("conv"), y, 768, y.h, y.w, 1, 1, 1, 1, !cfg.auxSame)
 	y = n.relu(n.bn(s.At("bn1"), y))
-	return n.denseState(s.At("head"), single("aux", y), numClasses, cfg.headBias)
+	return n.denseState(s.At("head"), single("aux", y), numClasses, cfg.headBias, 0)
 }
 
 // imageFmap wraps an NHWC image batch.

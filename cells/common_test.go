@@ -78,16 +78,12 @@ func testImages(seed uint64, n, size int) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(flat, n, size, size, 3)
 }
 
-// forward runs a's network on images in training mode (batch statistics) and
-// returns the logits.
-func forward(t *testing.T, s cellSpace, store *model.Store, a nas.Arch, images *tensors.Tensor, classes int) []float32 {
+// runModel runs m on images in store, once prepare has set up the graph (training
+// mode, training progress), and returns its output.
+func runModel(t *testing.T, store *model.Store, m nas.ImageModel, images *tensors.Tensor, prepare func(g *Graph)) *tensors.Tensor {
 	t.Helper()
-	m, err := s.ImageModel(a, classes)
-	if err != nil {
-		t.Fatal(err)
-	}
 	exec, err := model.NewExec(cellBackend(), store, func(scope *model.Scope, x *Node) *Node {
-		store.SetTraining(x.Graph(), true)
+		prepare(x.Graph())
 		return m(scope, x)
 	})
 	if err != nil {
@@ -96,12 +92,24 @@ func forward(t *testing.T, s cellSpace, store *model.Store, a nas.Arch, images *
 	defer exec.Finalize()
 	out, err := exec.Call(images)
 	if err != nil {
-		t.Fatalf("%s: %v", a, err)
+		t.Fatal(err)
 	}
-	if d := out[0].Shape().Dimensions; len(d) != 2 || d[0] != images.Shape().Dimensions[0] || d[1] != classes {
+	return out[0]
+}
+
+// forward runs a's network on images in training mode (batch statistics) and
+// returns the logits.
+func forward(t *testing.T, s cellSpace, store *model.Store, a nas.Arch, images *tensors.Tensor, classes int) []float32 {
+	t.Helper()
+	m, err := s.ImageModel(a, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runModel(t, store, m, images, func(g *Graph) { store.SetTraining(g, true) })
+	if d := out.Shape().Dimensions; len(d) != 2 || d[0] != images.Shape().Dimensions[0] || d[1] != classes {
 		t.Fatalf("%s: logits shape %v, want [%d %d]", a, d, images.Shape().Dimensions[0], classes)
 	}
-	return tensors.MustCopyFlatData[float32](out[0])
+	return tensors.MustCopyFlatData[float32](out)
 }
 
 // checkBuilds builds a's network in a fresh store, runs it, and checks the logits

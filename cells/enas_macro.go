@@ -19,12 +19,13 @@ package cells
 // with concatenates them, then ReLU, conv1x1(C), BN, and doubles C at each pooling.
 // After layers L/3-1 and 2L/3-1 (the reference's pool_layers) the nodes are halved
 // in size by factorized reductions (two shifted stride-2 1x1 convs, concatenated,
-// BN); here only the nodes a later layer reads are reduced. Global average pooling
-// and a dense layer without bias give the logits.
+// BN); here only the nodes a later layer reads are reduced. Global average pooling,
+// dropout in training (DropoutKeep, the reference's --child_keep_prob) and a dense
+// layer without bias give the logits.
 //
 // Differences from the reference, on purpose: its fixed-arc child leaves the pooling
 // ops unimplemented and builds sep convs as plain convs in whole-channels mode; both
-// modes here use the search child's branches. Dropout is left out.
+// modes here use the search child's branches.
 //
 // Weight keys (ENAS weight sharing: the same key in two architectures is the same
 // weight), under the model's scope:
@@ -74,6 +75,11 @@ type ENASMacro struct {
 	// ImageSize and Channels are the input Cost counts for (32 and 3, CIFAR-10);
 	// ImageModel takes images of any size.
 	ImageSize, Channels int
+	// DropoutKeep is the keep probability of dropout before the dense layer in
+	// training (see common_droppath.go; 0 or 1: off): 0.90 in the reference's
+	// search, 0.50 in its final training (cifar10_macro_{search,final}.sh,
+	// --child_keep_prob).
+	DropoutKeep float64
 }
 
 // NewENASMacro returns the space of the ENAS macro search: 12 layers of 36 filters,
@@ -114,7 +120,7 @@ func (s *ENASMacro) checkConfig() error {
 	if s.Layers < 1 || s.Filters < 2 || s.Filters%2 != 0 {
 		return errors.Errorf("enas-macro: need at least 1 layer (have %d) and a positive even number of filters (have %d)", s.Layers, s.Filters)
 	}
-	return nil
+	return checkKeep("enas-macro", "DropoutKeep", s.DropoutKeep)
 }
 
 // macroArch is an architecture decoded: the op of each layer and its skip bits.
@@ -240,7 +246,7 @@ func (s *ENASMacro) build(scope *model.Scope, images *Node, m macroArch, numClas
 			stage++
 		}
 	}
-	x = nn.GlobalAvgPool(net.nodes[s.Layers])
+	x = dropout(scope, nn.GlobalAvgPool(net.nodes[s.Layers]), s.DropoutKeep)
 	w := scope.At("fc").VariableWithShape("weights", shapes.Make(x.DType(), x.Shape().Dimensions[1], numClasses))
 	return MatMul(x, w.NodeValue(x.Graph()))
 }

@@ -10,27 +10,19 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/optim"
 )
 
-// enasBackend is the embedded pure-Go backend, shared by the ENAS tests.
-var enasBackend = sync.OnceValue(func() compute.Backend {
-	b, err := kernels.New("")
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+// enasBackend is the embedded pure-Go backend of the package's tests (cellBackend),
+// shared by the ENAS tests.
+var enasBackend = cellBackend
 
 // enasRandomArch draws one architecture of s uniformly.
 func enasRandomArch(s nas.Space, rng *rand.Rand) nas.Arch {
@@ -143,19 +135,7 @@ func macroTrainExec(t *testing.T, store *model.Store, m nas.ImageModel) *model.E
 
 func macroForward(t *testing.T, store *model.Store, m nas.ImageModel, images *tensors.Tensor) *tensors.Tensor {
 	t.Helper()
-	exec, err := model.NewExec(enasBackend(), store, func(scope *model.Scope, images *Node) *Node {
-		store.SetTraining(images.Graph(), true)
-		return m(scope, images)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer exec.Finalize()
-	out, err := exec.Call(images)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out[0]
+	return runModel(t, store, m, images, func(g *Graph) { store.SetTraining(g, true) })
 }
 
 func TestENASMacroDecisions(t *testing.T) {

@@ -40,10 +40,18 @@ type ENASMicroConfig struct {
 	// AuxHead adds the auxiliary classifier after the first cell that follows the
 	// second reduction (ImageModelWithAux); ImageModel ignores it.
 	AuxHead bool
+	// DropPathKeep is the keep probability of scheduled drop-path in training,
+	// reached by the last cell at the last step (see common_droppath.go;
+	// --child_drop_path_keep_prob, 0.60 in cifar10_micro_final.sh). DropoutKeep is
+	// that of dropout before the dense layer (--child_keep_prob: 0.90 in the
+	// search, 0.80 in the final training). 0 or 1 turns each off.
+	DropPathKeep, DropoutKeep float64
 }
 
 // DefaultENASMicroConfig is the final network of the reference code
-// (scripts/cifar10_micro_final.sh): C=36, 15 normal cells (N=5), auxiliary head.
+// (scripts/cifar10_micro_final.sh): C=36, 15 normal cells (N=5), auxiliary head;
+// its regularizers are left off (set DropPathKeep 0.6, DropoutKeep 0.8 for the
+// script's training).
 func DefaultENASMicroConfig() ENASMicroConfig {
 	return ENASMicroConfig{Nodes: 5, Filters: 36, CellsPerStage: 5, ImageSize: 32, ImageChannels: 3, AuxHead: true}
 }
@@ -81,6 +89,12 @@ func NewENASMicro(cfg ENASMicroConfig) (*ENASMicro, error) {
 		return nil, errors.Errorf("ENAS micro: CellsPerStage must be positive, got %d", cfg.CellsPerStage)
 	case cfg.ImageSize < 1 || cfg.ImageChannels < 1:
 		return nil, errors.Errorf("ENAS micro: ImageSize (%d) and ImageChannels (%d) must be positive", cfg.ImageSize, cfg.ImageChannels)
+	}
+	if err := checkKeep("ENAS micro", "DropPathKeep", cfg.DropPathKeep); err != nil {
+		return nil, err
+	}
+	if err := checkKeep("ENAS micro", "DropoutKeep", cfg.DropoutKeep); err != nil {
+		return nil, err
 	}
 	s := &ENASMicro{cfg: cfg}
 	opLabels := make([]string, len(ENASMicroOps))
@@ -241,13 +255,14 @@ func (s *ENASMicro) stack() stackConfig {
 	return stackConfig{
 		filters: s.cfg.Filters, cellsPerStage: s.cfg.CellsPerStage, stemMultiplier: 3,
 		aux: s.cfg.AuxHead, auxAfter: 2*s.cfg.CellsPerStage + 2, auxSame: true,
-		style: sty, ops: ENASMicroOps,
+		style: sty, ops: ENASMicroOps, dropPathKeep: s.cfg.DropPathKeep, dropoutKeep: s.cfg.DropoutKeep,
 	}
 }
 
 // ImageModel builds the network of a as the reference code does: a 3x3
 // convolution to 3·C channels and BN, 3N+2 cells (see stackConfig), ReLU, global
-// average pooling and a dense layer without bias. Weights are keyed as the package
+// average pooling and a dense layer without bias; in training, drop-path and
+// dropout as configured (common_droppath.go). Weights are keyed as the package
 // comment says, so architectures built in one store share their common ops' weights.
 func (s *ENASMicro) ImageModel(a nas.Arch, numClasses int) (nas.ImageModel, error) {
 	return imageModelOf(s, a, numClasses)

@@ -46,9 +46,17 @@ type NASNetConfig struct {
 	// AuxHead adds the auxiliary classifier after the last normal cell before the
 	// second reduction (ImageModelWithAux); ImageModel ignores it.
 	AuxHead bool
+	// DropPathKeep is the keep probability of ScheduledDropPath in training,
+	// reached by the last cell at the last step (see common_droppath.go).
+	// DropoutKeep is that of dropout before the dense layer. 0 or 1 turns each
+	// off. TensorFlow's nasnet.py uses drop_path_keep_prob 0.6 and
+	// dense_dropout_keep_prob 1.0 on CIFAR-10 (cifar_config), 1.0 and 0.5 for
+	// NASNet Mobile (mobile_imagenet_config).
+	DropPathKeep, DropoutKeep float64
 }
 
-// DefaultNASNetConfig is CIFAR-10 NASNet-A 6@768.
+// DefaultNASNetConfig is CIFAR-10 NASNet-A 6@768, its regularizers left off (set
+// DropPathKeep 0.6 for the paper's training).
 func DefaultNASNetConfig() NASNetConfig {
 	return NASNetConfig{Blocks: 5, Filters: 32, CellsPerStage: 6, StemMultiplier: 3, ImageSize: 32, ImageChannels: 3, AuxHead: true}
 }
@@ -85,6 +93,12 @@ func NewNASNet(cfg NASNetConfig) (*NASNet, error) {
 		return nil, errors.Errorf("NASNet: CellsPerStage (%d) and StemMultiplier (%d) must be positive", cfg.CellsPerStage, cfg.StemMultiplier)
 	case cfg.ImageSize < 1 || cfg.ImageChannels < 1:
 		return nil, errors.Errorf("NASNet: ImageSize (%d) and ImageChannels (%d) must be positive", cfg.ImageSize, cfg.ImageChannels)
+	}
+	if err := checkKeep("NASNet", "DropPathKeep", cfg.DropPathKeep); err != nil {
+		return nil, err
+	}
+	if err := checkKeep("NASNet", "DropoutKeep", cfg.DropoutKeep); err != nil {
+		return nil, err
 	}
 	s := &NASNet{cfg: cfg}
 	opLabels := make([]string, len(NASNetOps))
@@ -202,12 +216,13 @@ func (s *NASNet) stack() stackConfig {
 	return stackConfig{
 		filters: s.cfg.Filters, cellsPerStage: s.cfg.CellsPerStage, stemMultiplier: s.cfg.StemMultiplier,
 		imagenetStem: s.cfg.ImageNetStem, headBias: true, aux: s.cfg.AuxHead, auxAfter: 2 * s.cfg.CellsPerStage,
-		ops: NASNetOps,
+		ops: NASNetOps, dropPathKeep: s.cfg.DropPathKeep, dropoutKeep: s.cfg.DropoutKeep,
 	}
 }
 
 // ImageModel builds the network of a: the stem, 3N+2 cells (see stackConfig),
-// ReLU, global average pooling and a dense layer to numClasses logits. Weights are
+// ReLU, global average pooling and a dense layer to numClasses logits; in
+// training, drop-path and dropout as configured (common_droppath.go). Weights are
 // keyed as the package comment says, so architectures built in one store share the
 // weights of their common ops.
 func (s *NASNet) ImageModel(a nas.Arch, numClasses int) (nas.ImageModel, error) {

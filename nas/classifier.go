@@ -50,6 +50,8 @@ type TrainResult struct {
 
 // TrainClassifier trains m from scratch on trainSet and reports its accuracy on
 // testSet. A NaN or infinite loss stops training with an error naming the step.
+// The training graph carries the run's length (SetTrainingSteps), so layers
+// scheduled over training (the drop-path of package cells) follow it.
 func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *data.Dataset, cfg TrainConfig) (*TrainResult, *model.Store, error) {
 	if cfg.BatchSize <= 0 || cfg.Epochs <= 0 {
 		return nil, nil, errors.Errorf("TrainClassifier: batch size (%d) and epochs (%d) must be positive", cfg.BatchSize, cfg.Epochs)
@@ -71,7 +73,13 @@ func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *d
 	if cfg.ClipNorm > 0 {
 		sgd = sgd.ClipByGlobalNorm(cfg.ClipNorm)
 	}
-	modelFn := func(scope *model.Scope, images *Node) *Node { return m(scope, images) }
+	totalSteps := cfg.Epochs * stepsPerEpoch
+	modelFn := func(scope *model.Scope, images *Node) *Node {
+		if g := images.Graph(); scope.IsTraining(g) {
+			SetTrainingSteps(g, totalSteps) // for scheduled drop-path
+		}
+		return m(scope, images)
+	}
 	trainer := train.NewTrainer(backend, store, modelFn, loss.SparseCategoricalCrossEntropyLogits, sgd.Done(), nil, nil)
 
 	rng := data.NewRand(cfg.Seed)

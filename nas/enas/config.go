@@ -52,6 +52,13 @@ type ChildConfig struct {
 	// AuxWeight > 0 adds the auxiliary head's loss with that weight (ENAS micro: 0.4).
 	AuxWeight float64 `json:"aux_weight,omitempty"`
 	Augment   bool    `json:"augment"` // pad-4 crop and flip (CIFAR-10 only)
+	// DropPathKeep is the final keep probability of scheduled drop-path in the
+	// cells (enas-micro; the reference's --child_drop_path_keep_prob), DropoutKeep
+	// that of dropout before the dense layer (image spaces; --child_keep_prob).
+	// 0 or 1: off. They act in the training steps only: rewards score whole
+	// networks. See cells' common_droppath.go.
+	DropPathKeep float64 `json:"drop_path_keep,omitempty"`
+	DropoutKeep  float64 `json:"dropout_keep,omitempty"`
 
 	Epochs        int `json:"epochs"`
 	BatchSize     int `json:"batch_size"`
@@ -98,8 +105,10 @@ type RetrainConfig struct {
 	Hidden        int     `json:"hidden,omitempty"`
 	AuxWeight     float64 `json:"aux_weight,omitempty"`
 	Cutout        bool    `json:"cutout"`
-	Epochs        int     `json:"epochs"`          // images: passes over the training split
-	Steps         int     `json:"steps,omitempty"` // enas-rnn: BPTT windows
+	DropPathKeep  float64 `json:"drop_path_keep,omitempty"` // as ChildConfig's, for the retraining
+	DropoutKeep   float64 `json:"dropout_keep,omitempty"`   // as ChildConfig's, for the retraining
+	Epochs        int     `json:"epochs"`                   // images: passes over the training split
+	Steps         int     `json:"steps,omitempty"`          // enas-rnn: BPTT windows
 	BatchSize     int     `json:"batch_size"`
 	LRMax         float64 `json:"lr_max"`
 	LRMin         float64 `json:"lr_min"`
@@ -141,6 +150,9 @@ func (c *Config) Validate() error {
 		return errors.Errorf("enas: retrain batch size (%d) and learning rate (%g) must be positive, control archs (%d) not negative",
 			c.Retrain.BatchSize, c.Retrain.LRMax, c.Retrain.ControlArchs)
 	}
+	if err := c.checkRegularizers(); err != nil {
+		return err
+	}
 	if _, ok := controllers.LSTMPresets[ct.LSTM]; !ok {
 		return errors.Errorf("enas: unknown controller preset %q", ct.LSTM)
 	}
@@ -151,6 +163,31 @@ func (c *Config) Validate() error {
 		}
 	} else if ch.Filters < 2 || c.Retrain.Epochs < 1 {
 		return errors.Errorf("enas: image spaces need filters >= 2 (%d) and retrain epochs >= 1 (%d)", ch.Filters, c.Retrain.Epochs)
+	}
+	return nil
+}
+
+// checkRegularizers reports a keep probability outside [0, 1], or one set where
+// the space has no such regularizer (drop-path: enas-micro only; dropout: image
+// spaces only).
+func (c *Config) checkRegularizers() error {
+	keeps := []struct {
+		name  string
+		v     float64
+		where []string
+	}{
+		{"child drop-path keep", c.Child.DropPathKeep, []string{"enas-micro"}},
+		{"child dropout keep", c.Child.DropoutKeep, []string{"enas-micro", "enas-macro"}},
+		{"retrain drop-path keep", c.Retrain.DropPathKeep, []string{"enas-micro"}},
+		{"retrain dropout keep", c.Retrain.DropoutKeep, []string{"enas-micro", "enas-macro"}},
+	}
+	for _, k := range keeps {
+		switch {
+		case !(k.v >= 0 && k.v <= 1):
+			return errors.Errorf("enas: %s must be in [0, 1] (0 or 1: off), got %g", k.name, k.v)
+		case k.v > 0 && k.v < 1 && !slices.Contains(k.where, c.Space):
+			return errors.Errorf("enas: %s is %g, but %s has no such regularizer (only %v): set it to 0", k.name, k.v, c.Space, k.where)
+		}
 	}
 	return nil
 }

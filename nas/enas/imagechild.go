@@ -26,8 +26,8 @@ type imageChild struct {
 	seed         uint64
 	train, valid *data.Dataset
 	// trainSpace builds the training networks (with the auxiliary head when
-	// AuxWeight > 0); evalSpace the same networks without it. Both key their
-	// weights alike, so they share them.
+	// AuxWeight > 0, drop-path and dropout as configured); evalSpace the same
+	// networks without them. Both key their weights alike, so they share them.
 	trainSpace, evalSpace nas.ImageSpace
 	sgd                   *optim.SGDConfig
 	opt                   optimizer.Interface
@@ -45,7 +45,7 @@ type auxImageSpace interface {
 
 func newImageChild(backend compute.Backend, store *model.Store, cfg *Config, d *Data) (*imageChild, error) {
 	ch := cfg.Child
-	trainSpace, err := searchSpace(cfg, d, ch.AuxWeight > 0)
+	trainSpace, err := searchSpace(cfg, d, true)
 	if err != nil {
 		return nil, err
 	}
@@ -140,18 +140,21 @@ func (c *imageChild) trainExec(a nas.Arch) (*model.Exec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return trainStepExec(c.backend, c.st, build, c.sgd, c.opt, c.cfg.AuxWeight)
+	return trainStepExec(c.backend, c.st, build, c.sgd, c.opt, c.cfg.AuxWeight, c.steps*c.cfg.Epochs)
 }
 
 // trainStepExec compiles one SGD step of an image classifier on (images, labels):
 // cross-entropy (plus auxWeight × the auxiliary head's), the optimizer's update,
 // all kept only if the loss and the gradient norm are finite (keepUnless). It
 // returns the main loss (NaN when the step was skipped) and the correct count.
+// totalSteps, the length of the training run, schedules drop-path
+// (nas.SetTrainingSteps).
 func trainStepExec(backend compute.Backend, store *model.Store, build func(*model.Scope, *Node) (*Node, *Node),
-	sgd *optim.SGDConfig, opt optimizer.Interface, auxWeight float64) (*model.Exec, error) {
+	sgd *optim.SGDConfig, opt optimizer.Interface, auxWeight float64, totalSteps int) (*model.Exec, error) {
 	return model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) []*Node {
 		g := x.Graph()
 		store.SetTraining(g, true)
+		nas.SetTrainingSteps(g, totalSteps)
 		logits, aux := build(scope, x)
 		main := crossEntropy(y, logits)
 		total := main

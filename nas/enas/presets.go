@@ -18,6 +18,17 @@ import (
 // l2_reg·‖w‖² to the loss); the PTB child's loss is summed over the BPTT window
 // there and averaged here, so its learning rate is multiplied by BPTT (0.25·35 =
 // 8.75) and its clipping norm divided by it (10/35).
+//
+// Drop-path and dropout (DropPathKeep, DropoutKeep): "paper" has the scripts'
+// --child_drop_path_keep_prob and --child_keep_prob where the reference code
+// applies them. The micro search script passes drop_path_keep_prob 0.60 too, but
+// micro_child.py applies drop-path only in the fixed-architecture child
+// (_fixed_layer), never in the search child (_enas_layer), so the search's is off.
+// "scaled" and "short" leave both off: they train for a few epochs, far from
+// fitting their training images, where regularization only slows learning (the
+// reference's values regularize 150- to 630-epoch runs). "tiny" turns on every
+// regularizer its space has, at the paper's values, so the tests that run it
+// cover them (search steps, resume, retraining).
 var presets = map[string]map[string]func() Config{
 	"enas-micro": {
 		"paper":  microPaper,
@@ -76,13 +87,15 @@ func PresetNames(space string) []string {
 func microPaper() Config {
 	return Config{
 		Data: "cifar10", Seed: 1, ValidSize: 5000,
-		Child: ChildConfig{Filters: 20, CellsPerStage: 2, Nodes: 5, AuxWeight: 0.4, Augment: true,
+		// cifar10_micro_search.sh: --child_keep_prob=0.90 (drop-path: see above).
+		Child: ChildConfig{Filters: 20, CellsPerStage: 2, Nodes: 5, AuxWeight: 0.4, Augment: true, DropoutKeep: 0.9,
 			Epochs: 150, BatchSize: 160, LRMax: 0.05, LRMin: 0.0005, T0: 10, TMul: 2,
 			Momentum: 0.9, WeightDecay: 2e-4, ClipNorm: 5},
 		Controller: ControllerConfig{LSTM: "enas-micro", LearningRate: 0.0035, TrainSteps: 30, Aggregate: 10},
 		Derive:     DeriveConfig{Samples: 100, Batches: 1},
-		Retrain: RetrainConfig{Filters: 36, CellsPerStage: 5, AuxWeight: 0.4, Cutout: true, Epochs: 630, BatchSize: 144,
-			LRMax: 0.05, LRMin: 0.0001, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 3},
+		// cifar10_micro_final.sh: --child_drop_path_keep_prob=0.60, --child_keep_prob=0.80.
+		Retrain: RetrainConfig{Filters: 36, CellsPerStage: 5, AuxWeight: 0.4, Cutout: true, DropPathKeep: 0.6, DropoutKeep: 0.8,
+			Epochs: 630, BatchSize: 144, LRMax: 0.05, LRMin: 0.0001, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 3},
 	}
 }
 
@@ -115,12 +128,13 @@ func microShort() Config {
 func microTiny() Config {
 	return Config{
 		Data: "mnist", Seed: 1, TrainSize: 1024, ValidSize: 256, TestSize: 1000,
-		Child: ChildConfig{Filters: 4, CellsPerStage: 1, Nodes: 3,
+		// Every regularizer on, search drop-path included, so the tests cover them.
+		Child: ChildConfig{Filters: 4, CellsPerStage: 1, Nodes: 3, DropPathKeep: 0.6, DropoutKeep: 0.9,
 			Epochs: 2, BatchSize: 32, StepsPerEpoch: 12, LRMax: 0.05, LRMin: 0.0005,
 			Momentum: 0.9, WeightDecay: 2e-4, ClipNorm: 5},
 		Controller: ControllerConfig{LSTM: "enas-micro", LearningRate: 0.0035, TrainSteps: 3, Aggregate: 3},
 		Derive:     DeriveConfig{Samples: 4, Batches: 1},
-		Retrain: RetrainConfig{Filters: 4, CellsPerStage: 1, Epochs: 1, BatchSize: 64,
+		Retrain: RetrainConfig{Filters: 4, CellsPerStage: 1, DropPathKeep: 0.6, DropoutKeep: 0.8, Epochs: 1, BatchSize: 64,
 			LRMax: 0.05, LRMin: 0.0005, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 2},
 	}
 }
@@ -128,12 +142,14 @@ func microTiny() Config {
 func macroPaper() Config {
 	return Config{
 		Data: "cifar10", Seed: 1, ValidSize: 5000,
-		Child: ChildConfig{Filters: 36, Layers: 12, Augment: true,
+		// cifar10_macro_search.sh: --child_keep_prob=0.90 (general_child.py has no drop-path).
+		Child: ChildConfig{Filters: 36, Layers: 12, Augment: true, DropoutKeep: 0.9,
 			Epochs: 310, BatchSize: 128, LRMax: 0.05, LRMin: 0.0005, T0: 10, TMul: 2,
 			Momentum: 0.9, WeightDecay: 5e-4, ClipNorm: 5},
 		Controller: ControllerConfig{LSTM: "enas-macro", LearningRate: 0.001, TanhConstant: 1.5, TrainSteps: 50, Aggregate: 20},
 		Derive:     DeriveConfig{Samples: 100, Batches: 1},
-		Retrain: RetrainConfig{Filters: 96, Epochs: 310, BatchSize: 100,
+		// cifar10_macro_final.sh: --child_keep_prob=0.50.
+		Retrain: RetrainConfig{Filters: 96, DropoutKeep: 0.5, Epochs: 310, BatchSize: 100,
 			LRMax: 0.05, LRMin: 0.001, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 3},
 	}
 }
@@ -154,12 +170,13 @@ func macroScaled() Config {
 func macroTiny() Config {
 	return Config{
 		Data: "mnist", Seed: 1, TrainSize: 1024, ValidSize: 256, TestSize: 1000,
-		Child: ChildConfig{Filters: 8, Layers: 4,
+		// Dropout on, so the tests cover it.
+		Child: ChildConfig{Filters: 8, Layers: 4, DropoutKeep: 0.9,
 			Epochs: 2, BatchSize: 32, StepsPerEpoch: 12, LRMax: 0.05, LRMin: 0.0005,
 			Momentum: 0.9, WeightDecay: 5e-4, ClipNorm: 5},
 		Controller: ControllerConfig{LSTM: "enas-macro", LearningRate: 0.001, TanhConstant: 1.5, TrainSteps: 3, Aggregate: 3},
 		Derive:     DeriveConfig{Samples: 4, Batches: 1},
-		Retrain: RetrainConfig{Filters: 8, Epochs: 1, BatchSize: 32,
+		Retrain: RetrainConfig{Filters: 8, DropoutKeep: 0.5, Epochs: 1, BatchSize: 32,
 			LRMax: 0.05, LRMin: 0.001, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 2},
 	}
 }
@@ -249,6 +266,8 @@ func PresetTable() string {
 		{"BPTT", func(c Config) any { return c.Child.BPTT }},
 		{"aux head weight", func(c Config) any { return c.Child.AuxWeight }},
 		{"augment", func(c Config) any { return c.Child.Augment }},
+		{"drop-path keep", func(c Config) any { return c.Child.DropPathKeep }},
+		{"dropout keep", func(c Config) any { return c.Child.DropoutKeep }},
 		{"epochs", func(c Config) any { return c.Child.Epochs }},
 		{"batch", func(c Config) any { return c.Child.BatchSize }},
 		{"steps/epoch (–: full pass)", func(c Config) any { return c.Child.StepsPerEpoch }},
@@ -283,6 +302,9 @@ func PresetTable() string {
 		{"retrain N", func(c Config) any { return c.Retrain.CellsPerStage }},
 		{"retrain aux / cutout", func(c Config) any {
 			return fmt.Sprintf("%s / %s", orDash(c.Retrain.AuxWeight), orDash(c.Retrain.Cutout))
+		}},
+		{"retrain drop-path / dropout keep", func(c Config) any {
+			return fmt.Sprintf("%s / %s", orDash(c.Retrain.DropPathKeep), orDash(c.Retrain.DropoutKeep))
 		}},
 		{"retrain epochs (or BPTT steps)", func(c Config) any { return max(c.Retrain.Epochs, c.Retrain.Steps) }},
 		{"retrain batch", func(c Config) any { return c.Retrain.BatchSize }},

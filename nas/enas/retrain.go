@@ -32,9 +32,10 @@ type RetrainResult struct {
 // Retrain builds architecture a from scratch in the retraining space of cfg
 // (larger than the search's, see RetrainConfig) and trains it on d's training
 // split, then tests it: image classifiers with SGD (Nesterov momentum, L2, a
-// cosine learning rate over the run [2], the auxiliary head and Cutout as
-// configured) and test accuracy with batch norm in inference mode; RNN cells as
-// nas.TrainLanguageModel trains them, and test perplexity.
+// cosine learning rate over the run [2], the auxiliary head, Cutout, scheduled
+// drop-path and dropout as configured) and test accuracy with batch norm in
+// inference mode; RNN cells as nas.TrainLanguageModel trains them, and test
+// perplexity.
 func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progress io.Writer) (*RetrainResult, error) {
 	sp, err := retrainSpace(cfg, d)
 	if err != nil {
@@ -79,7 +80,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	if rt.ClipNorm > 0 {
 		sgd = sgd.ClipByGlobalNorm(rt.ClipNorm).ClipAfterWeightDecay()
 	}
-	exec, err := trainStepExec(backend, store, build, sgd, sgd.Done(), rt.AuxWeight)
+	exec, err := trainStepExec(backend, store, build, sgd, sgd.Done(), rt.AuxWeight, rt.Epochs*steps)
 	if err != nil {
 		return nil, err
 	}

@@ -7,15 +7,24 @@ import (
 )
 
 // searchSpace is the space the search builds its child networks from, sized by
-// cfg.Child for d's images (aux adds the micro auxiliary head).
-func searchSpace(cfg *Config, d *Data, aux bool) (nas.Space, error) {
+// cfg.Child for d's images. training builds the networks of the child's training
+// steps: with the micro auxiliary head when AuxWeight > 0, and drop-path and
+// dropout as configured. Without it, the networks that score architectures
+// (rewards, derive) measure them whole.
+func searchSpace(cfg *Config, d *Data, training bool) (nas.Space, error) {
 	ch := cfg.Child
+	var pathKeep, dropKeep float64
+	if training {
+		pathKeep, dropKeep = ch.DropPathKeep, ch.DropoutKeep
+	}
 	switch cfg.Space {
 	case "enas-micro":
 		return cells.NewENASMicro(cells.ENASMicroConfig{Nodes: ch.Nodes, Filters: ch.Filters, CellsPerStage: ch.CellsPerStage,
-			ImageSize: imageSize(d), ImageChannels: imageChannels(d), OutputConv: true, AuxHead: aux})
+			ImageSize: imageSize(d), ImageChannels: imageChannels(d), OutputConv: true, AuxHead: training && ch.AuxWeight > 0,
+			DropPathKeep: pathKeep, DropoutKeep: dropKeep})
 	case "enas-macro":
-		s := &cells.ENASMacro{Layers: ch.Layers, Filters: ch.Filters, ImageSize: imageSize(d), Channels: imageChannels(d)}
+		s := &cells.ENASMacro{Layers: ch.Layers, Filters: ch.Filters, ImageSize: imageSize(d), Channels: imageChannels(d),
+			DropoutKeep: dropKeep}
 		return s, s.Validate(nas.Arch{Space: s.Name(), Choices: make([]int, len(s.Decisions()))})
 	case "enas-rnn":
 		return &cells.ENASRNN{Nodes: ch.Nodes}, nil
@@ -25,7 +34,9 @@ func searchSpace(cfg *Config, d *Data, aux bool) (nas.Space, error) {
 
 // retrainSpace is the space the derived architecture is retrained in: the final
 // network of the reference code [3] (micro: cells without the search-time output
-// convolution; macro: the fixed child that concatenates skips), sized by cfg.Retrain.
+// convolution; macro: the fixed child that concatenates skips), sized and
+// regularized by cfg.Retrain (drop-path and dropout act in training only, so the
+// test accuracy measures the whole network).
 func retrainSpace(cfg *Config, d *Data) (nas.Space, error) {
 	ch, rt := cfg.Child, cfg.Retrain
 	pick := func(v, dflt int) int {
@@ -38,10 +49,10 @@ func retrainSpace(cfg *Config, d *Data) (nas.Space, error) {
 	case "enas-micro":
 		return cells.NewENASMicro(cells.ENASMicroConfig{Nodes: ch.Nodes, Filters: pick(rt.Filters, ch.Filters),
 			CellsPerStage: pick(rt.CellsPerStage, ch.CellsPerStage), ImageSize: imageSize(d), ImageChannels: imageChannels(d),
-			AuxHead: rt.AuxWeight > 0})
+			AuxHead: rt.AuxWeight > 0, DropPathKeep: rt.DropPathKeep, DropoutKeep: rt.DropoutKeep})
 	case "enas-macro":
 		return &cells.ENASMacro{Layers: ch.Layers, Filters: pick(rt.Filters, ch.Filters), Fixed: true,
-			ImageSize: imageSize(d), Channels: imageChannels(d)}, nil
+			ImageSize: imageSize(d), Channels: imageChannels(d), DropoutKeep: rt.DropoutKeep}, nil
 	case "enas-rnn":
 		return &cells.ENASRNN{Nodes: ch.Nodes}, nil
 	}
