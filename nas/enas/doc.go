@@ -12,7 +12,8 @@
 //   - Each epoch starts with a child phase: every step samples a new architecture
 //     from the controller and takes one SGD step of it on a training minibatch
 //     (Nesterov momentum, L2, the cosine learning rate with warm restarts of SGDR
-//     [2], global-norm clipping, the auxiliary head when configured).
+//     [2], global-norm clipping, the auxiliary head and dropout before the
+//     classifier when configured).
 //   - Then a controller phase: TrainSteps REINFORCE updates of the LSTM controller
 //     θ (package controllers: Adam with β1 = 0, baseline decay 0.99, the entropy
 //     bonus in the reward), each on Aggregate architectures rewarded by their
@@ -20,7 +21,10 @@
 //     fixed and batch norm in training mode.
 //   - Derive samples architectures from the trained controller and keeps the one
 //     with the best validation reward; Retrain trains it from scratch, larger; the
-//     random control retrains K random architectures the same way.
+//     random control retrains K random architectures the same way. Retraining
+//     adds scheduled drop-path when configured (as the reference code, whose
+//     search child never drops paths even though its search script passes a
+//     drop-path probability).
 //
 // Named presets (Preset, PresetTable) hold the paper's settings, scaled-down ones
 // for a 2-core machine, and one-minute ones for tests.
