@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas/data"
 )
 
 // expectation is what an executed notebook must show.
@@ -18,6 +19,7 @@ type expectation struct {
 	html  int      // at least this many text/html outputs (tables, titles, SVGs)
 	texts []string // text that must appear in the outputs
 	nb201 bool     // needs the NAS-Bench-201 table of the shared data dir
+	ptb   bool     // needs Penn Treebank (ptb.zip) in the shared data dir
 }
 
 // expectations per notebook; a notebook not listed must run without errors and
@@ -32,6 +34,14 @@ var expectations = map[string]expectation{
 	"03_nasbench201.ipynb": {svg: 3, html: 5, nb201: true, texts: []string{
 		"best validation accuracy so far", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
+	"05_enas_micro.ipynb": {svg: 5, html: 16, texts: []string{
+		"ENAS micro presets", "epoch=2 ", "Controller: reward", "uniform: log(number of architectures)",
+		"Shared weights: validation accuracy", "ENAS convolutional cell", "ENAS reduction cell", "The derive candidates", "← derived",
+		"derived by ENAS, retrained from scratch", "random control, mean ± std (K = 2)", "2.89% error", "control_mean="}},
+	"06_enas_rnn.ipynb": {svg: 5, html: 16, ptb: true, texts: []string{
+		"ENAS recurrent cell (12 nodes)", "ENAS RNN presets", "valid_ppl=", "Shared weights: perplexity of the sampled cells",
+		"Controller: reward (80 / valid perplexity)", "uniform: log(number of cells)", "ENAS recurrent cell (4 nodes)", "← derived",
+		"test perplexity", "random control, mean ± std (K = 2)", "55.8 test perplexity", "control_mean="}},
 }
 
 // TestNotebooks executes every notebook of this directory headless on a GoNB kernel
@@ -71,12 +81,16 @@ func TestNotebooks(t *testing.T) {
 		t.Errorf("found %d notebooks, expected at least %v", len(paths), len(expectations))
 	}
 	_, tableErr := nb201Table()
+	_, ptbErr := sharedFile("ptb.zip")
 	for _, path := range paths {
 		name := filepath.Base(path)
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
 			want := expectations[name]
 			if want.nb201 && tableErr != nil {
 				t.Skipf("needs the NAS-Bench-201 table: %v", tableErr)
+			}
+			if want.ptb && ptbErr != nil {
+				t.Skipf("needs Penn Treebank: %v", ptbErr)
 			}
 			start := time.Now()
 			executed, err := Execute(ctx, path, RunOptions{OutDir: filepath.Join(tmp, "out"), CellTimeout: 5 * time.Minute, Env: env})
@@ -125,6 +139,17 @@ func nb201Table() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	_, err = os.Stat(path)
+	return path, err
+}
+
+// sharedFile reports whether a file of the shared data dir is where the notebooks look.
+func sharedFile(name string) (string, error) {
+	dir, err := data.SharedDataDir()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
 	_, err = os.Stat(path)
 	return path, err
 }
