@@ -129,18 +129,45 @@ func (a axis) ticks(n int) ([]float64, []string) {
 				}
 			}
 		}
+		if len(vals) < 2 {
+			// Less than a decade with at most one 1-2-3-5 mantissa inside (e.g.
+			// 6,472–9,711): round values in data units instead.
+			vals = inRange(niceTicks(math.Pow(10, a.lo), math.Pow(10, a.hi), n), math.Pow(10, a.lo), math.Pow(10, a.hi))
+		}
 	} else {
-		for _, t := range niceTicks(a.lo, a.hi, n) {
-			if t >= a.lo-1e-9*(a.hi-a.lo) && t <= a.hi+1e-9*(a.hi-a.lo) {
-				vals = append(vals, t)
-			}
+		vals = inRange(niceTicks(a.lo, a.hi, n), a.lo, a.hi)
+	}
+	return vals, tickLabels(vals)
+}
+
+// inRange keeps the ticks within [lo, hi] (up to rounding).
+func inRange(ticks []float64, lo, hi float64) []float64 {
+	var vals []float64
+	for _, t := range ticks {
+		if t >= lo-1e-9*(hi-lo) && t <= hi+1e-9*(hi-lo) {
+			vals = append(vals, t)
 		}
 	}
+	return vals
+}
+
+// tickLabels writes the ticks with tickLabel, adding decimals until no two labels
+// are equal (an axis spanning 7.3369–7.3370 needs more than four).
+func tickLabels(vals []float64) []string {
 	labels := make([]string, len(vals))
-	for i, v := range vals {
-		labels[i] = tickLabel(v)
+	for prec := 4; prec <= 12; prec++ {
+		seen := map[string]bool{}
+		unique := true
+		for i, v := range vals {
+			labels[i] = tickLabel(v, prec)
+			unique = unique && !seen[labels[i]]
+			seen[labels[i]] = true
+		}
+		if unique {
+			break
+		}
 	}
-	return vals, labels
+	return labels
 }
 
 // logMantissas are the tick mantissas of a log axis spanning the given decades.
@@ -177,13 +204,13 @@ func niceTicks(lo, hi float64, n int) []float64 {
 	return ticks
 }
 
-// tickLabel writes v with at most 4 significant decimals, or in e-notation when tiny
-// or huge.
-func tickLabel(v float64) string {
+// tickLabel writes v with at most prec decimals (trailing zeros dropped), or in
+// e-notation with prec-1 significant digits when tiny or huge.
+func tickLabel(v float64, prec int) string {
 	if v != 0 && (math.Abs(v) < 1e-3 || math.Abs(v) >= 1e6) {
-		return strings.Replace(fmt.Sprintf("%.3g", v), "e-0", "e-", 1)
+		return strings.Replace(fmt.Sprintf("%.*g", prec-1, v), "e-0", "e-", 1)
 	}
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.*f", prec, v), "0"), ".")
 	if s == "-0" {
 		s = "0"
 	}

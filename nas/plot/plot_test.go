@@ -145,3 +145,37 @@ func TestSearchCurvesAndHistograms(t *testing.T) {
 		t.Errorf("histograms %+v %v", hs, err)
 	}
 }
+
+// Axes that used to come out without readable ticks: a log axis spanning less than
+// a decade with no 1-2-3-5 value inside, and a linear axis 1e-5 wide.
+func TestTickLabelsOfNarrowAxes(t *testing.T) {
+	logAxis, err := newAxis([]float64{6472, 9711}, true, 0, 0, 0, 400, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, labels := logAxis.ticks(6)
+	if len(vals) < 2 {
+		t.Errorf("log axis 6472–9711: ticks %v, want at least 2", vals)
+	}
+	for _, v := range vals {
+		if v < 6472*0.95 || v > 9711*1.05 {
+			t.Errorf("log axis 6472–9711: tick %v outside the range", v)
+		}
+	}
+	t.Log("log axis labels:", labels)
+	linAxis, err := newAxis([]float64{7.33690, 7.33691, 7.33695}, false, 0, 0, 0, 400, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, labels = linAxis.ticks(6)
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if seen[l] {
+			t.Errorf("linear axis 7.33690–7.33695: label %q repeated in %q", l, labels)
+		}
+		seen[l] = true
+	}
+	if len(labels) < 2 {
+		t.Errorf("linear axis: labels %q, want at least 2", labels)
+	}
+}
