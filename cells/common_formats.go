@@ -82,3 +82,23 @@ func ParseArch(s nas.Space, text string) (nas.Arch, error) {
 	}
 	return nas.Arch{}, errors.Errorf("space %q: no format reads the architecture:\n  %s", s.Name(), strings.Join(msgs, "\n  "))
 }
+
+// AllFormats writes a in canonical JSON (key "json") and in every text format of
+// its space, keyed by format name ("enas", "genotype", ...); a format that cannot
+// write a is left out.
+func AllFormats(s nas.Space, a nas.Arch) map[string]string {
+	out := map[string]string{"json": a.String()}
+	var formats []nas.Format
+	if f, ok := s.(nas.Format); ok {
+		formats = append(formats, f)
+	}
+	if mf, ok := s.(MultiFormat); ok {
+		formats = append(formats, mf.Formats()...)
+	}
+	for _, f := range formats {
+		if text, err := f.Format(a); err == nil {
+			out[f.FormatName()] = text
+		}
+	}
+	return out
+}

@@ -31,6 +31,11 @@ type SearchConfig struct {
 	Shapers []RewardShaper
 	// OnQuery, when set, is called after each sample is scored.
 	OnQuery func(q Query)
+	// EvaluateBatch, when set, replaces the Evaluator: the architectures of a batch
+	// that need scoring (those within the budget and, without CountDuplicates, not
+	// in the cache, each once) are scored in one call, in sample order — so a
+	// multi-trial search trains a whole batch of children in parallel.
+	EvaluateBatch func(archs []Arch) (rewards []float64, err error)
 }
 
 // Query is one scored sample.
@@ -53,7 +58,8 @@ type History struct {
 }
 
 // Search runs the loop until the budget of queries is spent (or MaxSamples
-// architectures were drawn) and returns the history.
+// architectures were drawn) and returns the history. eval is not used (and may be
+// nil) when cfg.EvaluateBatch is set.
 func Search(c Controller, eval Evaluator, cfg SearchConfig) (*History, error) {
 	if cfg.Queries <= 0 {
 		return nil, errors.Errorf("Search: the query budget must be positive, got %d", cfg.Queries)
@@ -75,6 +81,10 @@ func Search(c Controller, eval Evaluator, cfg SearchConfig) (*History, error) {
 		if err != nil {
 			return nil, errors.WithMessagef(err, "Search: sampling after %d queries", len(h.Curve))
 		}
+		batched, err := evaluateBatch(samples, cache, &cfg, len(h.Curve))
+		if err != nil {
+			return nil, errors.WithMessagef(err, "Search: evaluating a batch after %d queries", len(h.Curve))
+		}
 		var scored []Sample
 		var rewards []float64
 		for _, s := range samples {
@@ -84,7 +94,10 @@ func Search(c Controller, eval Evaluator, cfg SearchConfig) (*History, error) {
 			key := s.Arch.String()
 			r, cached := cache[key]
 			if !cached || cfg.CountDuplicates {
-				if r, err = eval(s.Arch); err != nil {
+				if cfg.EvaluateBatch != nil {
+					r = batched[0]
+					batched = batched[1:]
+				} else if r, err = eval(s.Arch); err != nil {
 					return nil, errors.WithMessagef(err, "Search: evaluating %s", key)
 				}
 				cache[key] = r
@@ -123,4 +136,36 @@ func Search(c Controller, eval Evaluator, cfg SearchConfig) (*History, error) {
 		return nil, errors.Errorf("Search: no architecture was evaluated")
 	}
 	return h, nil
+}
+
+// evaluateBatch scores, with cfg.EvaluateBatch, the samples the loop of Search will
+// evaluate (in its order; nil when there is no EvaluateBatch): those within the
+// budget of queries, and without CountDuplicates only the first sample of each
+// architecture not in the cache.
+func evaluateBatch(samples []Sample, cache map[string]float64, cfg *SearchConfig, queries int) ([]float64, error) {
+	if cfg.EvaluateBatch == nil {
+		return nil, nil
+	}
+	var archs []Arch
+	seen := map[string]bool{}
+	for _, s := range samples {
+		if queries >= cfg.Queries {
+			break
+		}
+		key := s.Arch.String()
+		if _, cached := cache[key]; (cached || seen[key]) && !cfg.CountDuplicates {
+			continue
+		}
+		seen[key] = true
+		archs = append(archs, s.Arch)
+		queries++
+	}
+	if len(archs) == 0 {
+		return nil, nil
+	}
+	rewards, err := cfg.EvaluateBatch(archs)
+	if err == nil && len(rewards) != len(archs) {
+		err = errors.Errorf("EvaluateBatch returned %d rewards for %d architectures", len(rewards), len(archs))
+	}
+	return rewards, err
 }

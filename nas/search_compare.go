@@ -153,8 +153,8 @@ func Summarize(name string, runs []RunResult) Summary {
 		maxLen = max(maxLen, len(r.Curve))
 		s.Seconds += r.Seconds
 	}
-	s.TestMean, s.TestStd = meanStd(tests)
-	s.RewardMean, s.RewardStd = meanStd(rewards)
+	s.TestMean, s.TestStd = MeanStd(tests)
+	s.RewardMean, s.RewardStd = MeanStd(rewards)
 	if len(runs) > 0 {
 		s.TestSE = s.TestStd / math.Sqrt(float64(len(runs)))
 	}
@@ -168,13 +168,14 @@ func Summarize(name string, runs []RunResult) Summary {
 			}
 			col[i] = r.Curve[min(q, len(r.Curve)-1)]
 		}
-		s.CurveMean[q], s.CurveStd[q] = meanStd(col)
+		s.CurveMean[q], s.CurveStd[q] = MeanStd(col)
 	}
 	return s
 }
 
-// meanStd is the mean and the sample standard deviation (n−1; 0 for one value).
-func meanStd(xs []float64) (mu, sd float64) {
+// MeanStd is the mean and the sample standard deviation (n−1; 0 for one value;
+// NaN for none).
+func MeanStd(xs []float64) (mu, sd float64) {
 	if len(xs) == 0 {
 		return math.NaN(), math.NaN()
 	}

@@ -96,7 +96,7 @@ func TestCompareAndPlot(t *testing.T) {
 			t.Fatalf("short: %+v / %+v", sums[0], runs[0])
 		}
 	}
-	_, sd := meanStd([]float64{1, 2, 3, 4})
+	_, sd := MeanStd([]float64{1, 2, 3, 4})
 	if math.Abs(sd-math.Sqrt(5.0/3)) > 1e-12 {
 		t.Fatalf("sample std %g", sd)
 	}

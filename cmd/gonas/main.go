@@ -24,8 +24,13 @@ var commands = map[string]command{
 	"jupyter": {"set up the GoNB notebook kernel (install) and execute notebooks headless (run)", runJupyter},
 
 	"bench201": {"compare random search, REINFORCE and regularized evolution on the NAS-Bench-201 table", runBench201},
-	"search":   {"ENAS search (micro, macro, RNN cell): weight sharing, derive, retrain, random control; --resume DIR", runSearch},
+	"search":   {"ENAS search (micro, macro, RNN cell) or NASNet multi-trial search (--space nasnet); --resume DIR", runSearch},
 	"retrain":  {"train an architecture from scratch with an ENAS preset's retraining settings", runRetrain},
+	"trial":    {"train one NASNet child with a multi-trial preset's recipe; prints Katib metric lines", runTrial},
+	"katib":    {"print the Katib Experiment that searches NASNet cells with gonas trial", runKatib},
+
+	"worker":      {"train the trials of multi-trial searches queued on a NATS JetStream server (--nats URL)", runWorker},
+	"nats-server": {"run an embedded NATS server with JetStream on 127.0.0.1 (--dir D --port P)", runNATSServer},
 }
 
 func usage() {
@@ -36,7 +41,7 @@ func usage() {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", name, commands[name].help)
+		fmt.Fprintf(os.Stderr, "  %-12s %s\n", name, commands[name].help)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun 'gonas <command> -h' for the flags of a command.")
 }

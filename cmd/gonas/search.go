@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -19,9 +20,15 @@ import (
 //	gonas search --space enas-micro --data mnist --preset short --out runs/enas-short
 //	gonas search --resume runs/enas-short
 //	gonas search --presets
+//
+// --space nasnet (or --resume of a NASNet search's directory) runs the NASNet
+// multi-trial search instead (runNASNetSearch).
 func runSearch(args []string) error {
+	if flagValue(args, "space") == "nasnet" || isNASNetRun(flagValue(args, "resume")) {
+		return runNASNetSearch(args)
+	}
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	space := fs.String("space", "enas-micro", "search space: "+strings.Join(enas.PresetSpaces(), ", "))
+	space := fs.String("space", "enas-micro", "search space: "+strings.Join(enas.PresetSpaces(), ", ")+", or nasnet (multi-trial; see --space nasnet -h)")
 	dataName := fs.String("data", "", "data set: cifar10, mnist, fashion-mnist (image spaces), ptb (enas-rnn); default: the preset's")
 	preset := fs.String("preset", "short", "settings: paper, scaled, short (enas-micro), tiny; see --presets")
 	out := fs.String("out", "", "output directory (default runs/<space>-<preset>)")
@@ -93,4 +100,28 @@ func runSearch(args []string) error {
 	}
 	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl\n", opts.Out, opts.Out, opts.Out)
 	return nil
+}
+
+// flagValue is the value given to flag name in args ("-name v", "--name=v"...), or "".
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		for _, p := range []string{"-" + name, "--" + name} {
+			if a == p && i+1 < len(args) {
+				return args[i+1]
+			}
+			if v, ok := strings.CutPrefix(a, p+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// isNASNetRun reports whether dir holds a NASNet search.
+func isNASNetRun(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dir, nasnetConfigName))
+	return err == nil
 }

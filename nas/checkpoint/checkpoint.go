@@ -82,7 +82,7 @@ func (d Dir) Save(step int, write func(tmpDir string) error) (string, error) {
 		return "", errors.Wrap(err, "checkpoint")
 	}
 	syncDir(d.Path)
-	if err := writeFileAtomic(filepath.Join(d.Path, latestName), []byte(stepName(step)+"\n")); err != nil {
+	if err := WriteFileAtomic(filepath.Join(d.Path, latestName), []byte(stepName(step)+"\n")); err != nil {
 		return "", err
 	}
 	d.prune()
@@ -267,8 +267,9 @@ func syncDir(path string) {
 	}
 }
 
-// writeFileAtomic writes a file under a temporary name, syncs it and renames it.
-func writeFileAtomic(path string, content []byte) error {
+// WriteFileAtomic writes a file under a temporary name, syncs it and renames it
+// over path, so a reader never sees a half-written file.
+func WriteFileAtomic(path string, content []byte) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, content, 0o644); err != nil {
 		return errors.Wrap(err, "checkpoint")

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/controllers"
+	"github.com/gonas/gonas/nas"
 )
 
 // ControlResult is the honest control of a search: K architectures drawn uniformly
@@ -46,7 +46,7 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 		res.Archs = append(res.Archs, r)
 		values = append(values, testMetric(cfg, r))
 	}
-	res.Mean, res.Std = meanStd(values)
+	res.Mean, res.Std = nas.MeanStd(values)
 	return res, nil
 }
 
@@ -56,23 +56,4 @@ func testMetric(cfg *Config, r *RetrainResult) float64 {
 		return r.TestPerplexity
 	}
 	return r.TestAccuracy
-}
-
-// meanStd returns the mean and the sample standard deviation (0 for fewer than two values).
-func meanStd(xs []float64) (mean, std float64) {
-	if len(xs) == 0 {
-		return 0, 0
-	}
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	if len(xs) < 2 {
-		return mean, 0
-	}
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }

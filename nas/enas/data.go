@@ -30,46 +30,18 @@ func LoadData(cfg *Config) (*Data, error) {
 }
 
 func loadImages(cfg *Config) (*Data, error) {
-	var train, test *data.Dataset
-	var mean, std []float32
-	var err error
-	switch cfg.Data {
-	case "cifar10":
-		dir, derr := data.SharedDataDir()
-		if derr != nil {
-			return nil, derr
-		}
-		train, test, err = data.LoadCIFAR10(filepath.Join(dir, "cifar10-jpg.tar.gz"))
-		mean, std = data.CIFAR10Mean, data.CIFAR10Std
-	case "mnist", "fashion-mnist":
-		load, locate := data.LoadMNIST, data.MNISTDir
-		mean, std = data.MNISTMean, data.MNISTStd
-		if cfg.Data == "fashion-mnist" {
-			load, locate = data.LoadFashionMNIST, data.FashionMNISTDir
-			mean, std = data.FashionMNISTMean, data.FashionMNISTStd
-		}
-		dir, derr := locate()
-		if derr != nil {
-			return nil, derr
-		}
-		train, test, err = load(dir)
-	}
+	train, test, err := data.LoadNormalized(cfg.Data, "")
 	if err != nil {
 		return nil, err
-	}
-	for _, ds := range []*data.Dataset{train, test} {
-		if err := data.Normalize(ds, mean, std); err != nil {
-			return nil, err
-		}
 	}
 	d := &Data{Test: test}
 	if d.Train, d.Valid, err = data.SplitValidation(train, cfg.ValidSize, cfg.Seed); err != nil {
 		return nil, err
 	}
-	if d.Train, err = firstImages(d.Train, cfg.TrainSize); err != nil {
+	if d.Train, err = data.First(d.Train, cfg.TrainSize); err != nil {
 		return nil, err
 	}
-	if d.Test, err = firstImages(d.Test, cfg.TestSize); err != nil {
+	if d.Test, err = data.First(d.Test, cfg.TestSize); err != nil {
 		return nil, err
 	}
 	if d.Valid.Len() < cfg.Child.BatchSize || d.Train.Len() < cfg.Child.BatchSize {
@@ -77,18 +49,6 @@ func loadImages(cfg *Config) (*Data, error) {
 			d.Train.Len(), d.Valid.Len(), cfg.Child.BatchSize)
 	}
 	return d, nil
-}
-
-// firstImages keeps the first n images of ds (all when n is 0 or too large).
-func firstImages(ds *data.Dataset, n int) (*data.Dataset, error) {
-	if n <= 0 || n >= ds.Len() {
-		return ds, nil
-	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return ds.Subset(idx)
 }
 
 func loadPTB(cfg *Config) (*Data, error) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/cells"
-	"github.com/gonas/gonas/nas"
 )
 
 // Result is what a finished ENAS run reports, written to result.json.
@@ -54,7 +53,7 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Config: s.cfg, Backend: s.opts.Backend.String(), SearchSeconds: s.st.Seconds, Derived: derived,
-		Best: archFormats(s.space, derived.Arch), Date: time.Now().UTC().Format(time.RFC3339)}
+		Best: cells.AllFormats(s.space, derived.Arch), Date: time.Now().UTC().Format(time.RFC3339)}
 	if p, ok := paperNumbers[s.cfg.Space+"/"+s.cfg.Data]; ok {
 		res.Paper = &p
 	}
@@ -112,22 +111,4 @@ func testLine(cfg *Config, r *RetrainResult) string {
 		return fmt.Sprintf("test_perplexity=%.2f", r.TestPerplexity)
 	}
 	return fmt.Sprintf("test_accuracy=%.4f", r.TestAccuracy)
-}
-
-// archFormats writes a in canonical JSON and every text format of its space.
-func archFormats(space nas.Space, a nas.Arch) map[string]string {
-	out := map[string]string{"json": a.String()}
-	var formats []nas.Format
-	if f, ok := space.(nas.Format); ok {
-		formats = append(formats, f)
-	}
-	if mf, ok := space.(cells.MultiFormat); ok {
-		formats = append(formats, mf.Formats()...)
-	}
-	for _, f := range formats {
-		if text, err := f.Format(a); err == nil {
-			out[f.FormatName()] = text
-		}
-	}
-	return out
 }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestKatibExperimentIsUpToDate: docker/katib-experiment.yaml is what `gonas
+// katib` writes for its defaults, so it names every decision of the space.
+func TestKatibExperimentIsUpToDate(t *testing.T) {
+	want, err := katibExperiment("proxy", "gonas-notebooks:latest", "random")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("..", "..", "docker", "katib-experiment.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatal("docker/katib-experiment.yaml is stale: regenerate it with go run ./cmd/gonas katib > docker/katib-experiment.yaml")
+	}
+	if n := strings.Count(want, "parameterType: int"); n != 50 || strings.Count(want, "${trialParameters.") != 50 {
+		t.Fatalf("%d parameters, want one per decision (50)", n)
+	}
+	if _, err := katibExperiment("huge", "x", "random"); err == nil {
+		t.Fatal("an unknown preset was accepted")
+	}
+}
+
+func TestNASNetCommandsRejectBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		run  func([]string) error
+		args []string
+		want string
+	}{
+		{"trial without arch", runTrial, []string{"--preset", "tiny"}, "--arch is required"},
+		{"trial unknown preset", runTrial, []string{"--preset", "huge", "--arch", "nasnet-a"}, `no preset "huge"`},
+		{"trial other space", runTrial, []string{"--space", "nb201", "--arch", "x"}, "NASNet children only"},
+		{"trial malformed arch", runTrial, []string{"--preset", "tiny", "--arch", "{\"space\":\"nasnet\",\"choices\":[1,2]}"}, "has 20 decisions"},
+		{"trial garbage arch", runTrial, []string{"--preset", "tiny", "--arch", "Genotype(normal=[('sep_conv_9x9', 0)"}, "--arch"},
+		{"trial missing file", runTrial, []string{"--preset", "tiny", "--arch", "@" + filepath.Join(dir, "none.json")}, "none.json"},
+		{"search bad executor", runSearch, []string{"--space", "nasnet", "--preset", "tiny", "--out", dir, "--executor", "tcp://x"}, "want local or nats://"},
+		{"search unknown preset", runSearch, []string{"--space=nasnet", "--preset", "huge"}, `no preset "huge"`},
+		{"resume of nothing", runNASNetSearch, []string{"--resume", dir}, "holds no NASNet search"},
+	} {
+		err := tc.run(tc.args)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+	// A directory holding another search is refused, and left as it was.
+	other := filepath.Join(dir, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(other, nasnetConfigName)
+	if err := os.WriteFile(cfgPath, []byte(`{"preset":"tiny","seed":9}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := runSearch([]string{"--space", "nasnet", "--preset", "tiny", "--out", other})
+	if err == nil || !strings.Contains(err.Error(), "holds search") {
+		t.Fatalf("another search's directory: got %v", err)
+	}
+	if blob, _ := os.ReadFile(cfgPath); string(blob) != `{"preset":"tiny","seed":9}` {
+		t.Fatalf("the other search's configuration was changed: %s", blob)
+	}
+	if !isNASNetRun(other) || isNASNetRun(dir) || flagValue([]string{"--resume=" + other}, "resume") != other {
+		t.Fatal("the NASNet dispatch of gonas search does not recognise its directories")
+	}
+}

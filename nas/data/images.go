@@ -1,0 +1,67 @@
+package data
+
+import (
+	"fmt"
+	"path/filepath"
+)
+
+// ImageSets are the image data sets LoadNormalized reads.
+var ImageSets = []string{"cifar10", "mnist", "fashion-mnist"}
+
+// LoadNormalized reads the image data set called name ("cifar10", "mnist" or
+// "fashion-mnist") and normalises both splits with the data set's channel
+// statistics. path is where to read it (for cifar10 anything LoadCIFAR10 reads;
+// for the MNISTs a directory of idx files); empty means the usual place:
+// cifar10-jpg.tar.gz in SharedDataDir, MNISTDir, FashionMNISTDir.
+func LoadNormalized(name, path string) (train, test *Dataset, err error) {
+	var mean, std []float32
+	switch name {
+	case "cifar10":
+		if path == "" {
+			dir, err := SharedDataDir()
+			if err != nil {
+				return nil, nil, err
+			}
+			path = filepath.Join(dir, "cifar10-jpg.tar.gz")
+		}
+		train, test, err = LoadCIFAR10(path)
+		mean, std = CIFAR10Mean, CIFAR10Std
+	case "mnist", "fashion-mnist":
+		load, locate := LoadMNIST, MNISTDir
+		mean, std = MNISTMean, MNISTStd
+		if name == "fashion-mnist" {
+			load, locate = LoadFashionMNIST, FashionMNISTDir
+			mean, std = FashionMNISTMean, FashionMNISTStd
+		}
+		if path == "" {
+			if path, err = locate(); err != nil {
+				return nil, nil, err
+			}
+		}
+		train, test, err = load(path)
+	default:
+		return nil, nil, fmt.Errorf("data: unknown image data set %q (have %v)", name, ImageSets)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ds := range []*Dataset{train, test} {
+		if err := Normalize(ds, mean, std); err != nil {
+			return nil, nil, err
+		}
+	}
+	return train, test, nil
+}
+
+// First returns the first n images of ds (ds itself when n is 0 or not smaller
+// than ds.Len()).
+func First(ds *Dataset, n int) (*Dataset, error) {
+	if n <= 0 || n >= ds.Len() {
+		return ds, nil
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return ds.Subset(idx)
+}

@@ -1,0 +1,57 @@
+package multitrial
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gonas/gonas/nas"
+)
+
+// reporter writes a search's name=value lines and, on a terminal, a progress bar
+// (trials done of all) below them: each line clears the bar, which is drawn again.
+// Elsewhere (a file, a pipe, a buffer) the lines are plain.
+type reporter struct {
+	w      io.Writer
+	bar    *nas.Progress
+	trials int
+}
+
+func newReporter(w io.Writer, total int) *reporter {
+	r := &reporter{w: w}
+	if isTerminal(w) {
+		r.bar = nas.NewProgress(w, "nasnet search", total)
+	}
+	return r
+}
+
+// isTerminal reports whether w is a character device.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// linef writes one line above the bar.
+func (r *reporter) linef(format string, args ...any) {
+	if r.w == nil {
+		return
+	}
+	if r.bar != nil {
+		format = "\r\x1b[K" + format
+	}
+	fmt.Fprintf(r.w, format, args...)
+	r.bar.Update(r.trials, "trials")
+}
+
+// advance counts n more trials done.
+func (r *reporter) advance(n int) {
+	r.trials += n
+	r.bar.Update(r.trials, "trials")
+}
+
+// finish ends the bar's line.
+func (r *reporter) finish() { r.bar.Done() }

@@ -1,0 +1,106 @@
+package multitrial
+
+import (
+	"context"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/data"
+	"github.com/pkg/errors"
+)
+
+// The metrics a trial reports.
+const (
+	MetricValidAccuracy = "valid_accuracy" // on the recipe's hold-out (search and rerank trials)
+	MetricTestAccuracy  = "test_accuracy"  // on the test split (transfer trials)
+	MetricTrainLoss     = "train_loss"     // mean training loss of the last epoch
+	MetricParams        = "params"         // trainable parameters
+	MetricFLOPs         = "flops"          // multiply-adds of one forward pass of one image
+)
+
+// NewRunner returns the TrialRunner of NASNet children: it reads the trial's
+// Recipe, builds the architecture in the recipe's NASNet network, trains it from
+// scratch on backend (nil: nas.NewBackend(), chosen once) with the trial's seed,
+// and returns valid_accuracy (when the recipe holds images out), test_accuracy
+// (when it tests), train_loss, params and flops. The data are loaded once per
+// process. The result depends on the trial only, so any worker reproduces it; a
+// non-finite training loss is the trial's error.
+func NewRunner(backend compute.Backend) nas.TrialRunner {
+	pick := sync.OnceValues(func() (compute.Backend, error) {
+		if backend != nil {
+			return backend, nil
+		}
+		return nas.NewBackend()
+	})
+	return func(ctx context.Context, t nas.Trial) (map[string]float64, error) {
+		b, err := pick()
+		if err != nil {
+			return nil, err
+		}
+		r, err := ParseRecipe(t.Recipe)
+		if err != nil {
+			return nil, errors.WithMessagef(err, "trial %s", t.ID)
+		}
+		return runTrial(ctx, b, r, t.Arch, t.Seed)
+	}
+}
+
+// runTrial trains a in the recipe's network and measures it.
+func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arch, seed uint64) (map[string]float64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := loadSplits(r)
+	if err != nil {
+		return nil, err
+	}
+	if d.train.Len() < r.Train.BatchSize {
+		return nil, errors.Errorf("%s: %d training images are fewer than a batch of %d", r.Data, d.train.Len(), r.Train.BatchSize)
+	}
+	if h, c := imageShape(r.Data); d.train.Height != h || d.train.Width != h || d.train.Channels != c {
+		return nil, errors.Errorf("%s: images are %d×%d×%d, want %d×%d×%d", r.Data, d.train.Height, d.train.Width, d.train.Channels, h, h, c)
+	}
+	sp, err := r.Space()
+	if err != nil {
+		return nil, err
+	}
+	if err := sp.Validate(a); err != nil {
+		return nil, err
+	}
+	m, err := sp.ImageModel(a, d.train.NumClasses)
+	if err != nil {
+		return nil, err
+	}
+	eval := d.valid
+	if eval == nil {
+		eval = d.test
+	}
+	tc := r.Train
+	cfg := nas.TrainConfig{Epochs: tc.Epochs, BatchSize: tc.BatchSize, LearningRate: tc.LRMax, MinLR: tc.LRMin,
+		Momentum: tc.Momentum, WeightDecay: tc.WeightDecay, ClipNorm: tc.ClipNorm, Seed: seed}
+	if tc.Augment {
+		aug := data.CIFARAugmentation
+		cfg.Augment = &aug
+	}
+	res, store, err := nas.TrainClassifier(backend, m, d.train, eval, cfg)
+	if err != nil {
+		return nil, err
+	}
+	params, flops, err := sp.Cost(a, d.train.NumClasses)
+	if err != nil {
+		return nil, err
+	}
+	metrics := map[string]float64{MetricTrainLoss: res.FinalLoss, MetricParams: float64(params), MetricFLOPs: float64(flops)}
+	if d.valid != nil {
+		metrics[MetricValidAccuracy] = res.TestAccuracy
+	}
+	if d.test != nil {
+		if d.valid == nil {
+			metrics[MetricTestAccuracy] = res.TestAccuracy
+		} else if metrics[MetricTestAccuracy], err = nas.Accuracy(backend, store, m, d.test, 250); err != nil {
+			return nil, err
+		}
+	}
+	return metrics, nil
+}

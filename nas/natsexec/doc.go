@@ -1,0 +1,43 @@
+// Package natsexec runs multi-trial NAS on NATS JetStream: an Executor (nas.Executor)
+// publishes trials to a work queue and waits for their results; Workers, in any number
+// of processes on any number of machines, take trials one at a time, train them with a
+// nas.TrialRunner and record the results. Trials and results are JSON (nas.Trial and
+// nas.TrialResult, NaN and ±Inf metrics kept); a trial carries its architecture, recipe
+// and seed, a result its metrics — never model weights.
+//
+// # Streams
+//
+// Two JetStream streams, created idempotently by whichever executor or worker comes
+// first, serve every search on a server (a search is a name: letters, digits, '-', '_'):
+//
+//   - GONAS_TRIALS, subjects gonas.trials.<search>: a work queue (WorkQueuePolicy): a
+//     trial stays stored until a worker acknowledges it, then it is deleted. Trials are
+//     published with the Nats-Msg-Id header "<search>.<trialID>", so a controller that
+//     restarts and publishes the same trial again within the duplicate window (10 min)
+//     does not queue it twice; a copy queued later is acknowledged without being run by
+//     the worker that takes it, since its result is already recorded.
+//   - GONAS_RESULTS, subjects gonas.results.<search>.<trialID>: the record of finished
+//     trials (limits retention, kept until deleted). MaxMsgsPerSubject=1 with
+//     DiscardNewPerSubject makes the first result of a trial the only one: a second
+//     worker that finishes the same trial (a redelivery after a slow worker) cannot
+//     overwrite it, and the Nats-Msg-Id dedupe makes its publish a no-op. The record is
+//     what lets a restarted controller go on: New reads it, and Run answers recorded
+//     trials without publishing them.
+//
+// All workers share one durable pull consumer, "gonas-workers", on GONAS_TRIALS
+// (explicit ack, AckWait, MaxDeliver). A worker fetches one trial at a time, sends
+// in-progress heartbeats every AckWait/3 while it trains, publishes the result and only
+// then acknowledges the trial: a worker killed at any point loses nothing, the trial is
+// delivered again to another worker once AckWait has passed.
+//
+// # Use
+//
+//	exec, err := natsexec.New(ctx, "nats://host:4222", "nasnet-tiny-s1")
+//	results, err := exec.Run(ctx, trials)           // blocks until workers have run them
+//
+//	w := natsexec.Worker{Runner: runner, Name: "gpu0", AckWait: time.Minute, Log: os.Stderr}
+//	err := w.Run(ctx, "nats://host:4222")            // until ctx is cancelled
+//
+// StartServer runs an embedded NATS server with JetStream (the same server as the
+// nats-server binary), for tests and for trying a distributed search on one machine.
+package natsexec

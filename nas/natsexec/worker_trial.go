@@ -1,0 +1,188 @@
+package natsexec
+
+// How a worker handles one delivered trial: skip it if recorded, run it with
+// heartbeats, record the result, then acknowledge.
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gonas/gonas/nas"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/pkg/errors"
+)
+
+// handle runs one delivered trial and records its result, or hands it back when ctx
+// is cancelled first. Its error is the worker's (NATS failing), not the trial's.
+func (w *Worker) handle(ctx context.Context, q queue, msg jetstream.Msg) error {
+	search, err := searchOfSubject(msg.Subject())
+	if err == nil {
+		var t nas.Trial
+		if t, err = decodeTrial(msg.Data()); err == nil {
+			return w.handleTrial(ctx, q, msg, search, t)
+		}
+	}
+	// A message no worker can read: drop it for good rather than redeliver it.
+	w.logf("worker=%s status=dropped subject=%s error=%q", w.Name, msg.Subject(), err.Error())
+	return errors.Wrap(msg.TermWithReason(err.Error()), "drop an unreadable trial")
+}
+
+// handleTrial is handle for a readable trial t of search. Recording the result and
+// acknowledging the trial happen even when ctx is cancelled meanwhile: finished work
+// is not thrown away.
+func (w *Worker) handleTrial(ctx context.Context, q queue, msg jetstream.Msg, search string, t nas.Trial) error {
+	subject := resultSubject(search, t.ID)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	ackWait, maxDeliver := w.consumerSettings(rctx, q.cons)
+	recorded, err := isRecorded(rctx, q.results, subject)
+	if err == nil && recorded {
+		w.logf("trial=%s worker=%s status=skip reason=recorded", t.ID, w.Name)
+		err = errors.Wrapf(msg.DoubleAck(rctx), "acknowledge recorded trial %q", t.ID)
+	}
+	cancel()
+	if err != nil || recorded {
+		return err
+	}
+	meta, err := msg.Metadata()
+	if err != nil {
+		return errors.Wrapf(err, "trial %q", t.ID)
+	}
+	var r nas.TrialResult
+	if meta.NumDelivered >= uint64(maxDeliver) {
+		r = nas.TrialResult{ID: t.ID, Worker: w.Name, Error: fmt.Sprintf(
+			"not run: delivered %d times without a result (the workers running it died or stopped)", meta.NumDelivered)}
+	} else {
+		w.logf("trial=%s worker=%s status=start delivery=%d", t.ID, w.Name, meta.NumDelivered)
+		var ok bool
+		if r, ok = w.runTrial(ctx, ackWait, msg, t); !ok {
+			w.logf("trial=%s worker=%s status=abandoned", t.ID, w.Name)
+			_ = msg.Nak() // hand it to another worker now; if the Nak is lost, AckWait does it
+			return nil
+		}
+	}
+	rctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err := record(rctx, q, subject, msgID(search, t.ID), r); err != nil {
+		return err
+	}
+	if err := msg.DoubleAck(rctx); err != nil {
+		return errors.Wrapf(err, "acknowledge trial %q", t.ID)
+	}
+	w.logf("%s", resultLine(r))
+	return nil
+}
+
+// consumerSettings are the shared consumer's AckWait and MaxDeliver now — a worker
+// started later may have changed them — or the worker's own when the server does not
+// answer.
+func (w *Worker) consumerSettings(ctx context.Context, cons jetstream.Consumer) (ackWait time.Duration, maxDeliver int) {
+	ackWait, maxDeliver = w.AckWait, w.MaxDeliver
+	if info, err := cons.Info(ctx); err == nil {
+		if info.Config.AckWait > 0 {
+			ackWait = min(ackWait, info.Config.AckWait) // heartbeat often enough for both
+		}
+		if info.Config.MaxDeliver > 0 {
+			maxDeliver = info.Config.MaxDeliver
+		}
+	}
+	return ackWait, maxDeliver
+}
+
+// runTrial runs t, heartbeating msg every ackWait/3 so it is not redelivered. ok is false
+// when ctx was cancelled and the runner failed: the trial is abandoned, not failed.
+func (w *Worker) runTrial(ctx context.Context, ackWait time.Duration, msg jetstream.Msg, t nas.Trial) (r nas.TrialResult, ok bool) {
+	hctx, stopBeats := context.WithCancel(ctx)
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		tick := time.NewTicker(max(ackWait/3, 10*time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-hctx.Done(): // the trial ended, or the worker is stopping (or dead)
+				return
+			case <-tick.C:
+				_ = msg.InProgress() // a lost heartbeat costs at most a redelivery
+			}
+		}
+	}()
+	start := time.Now()
+	metrics, err := runSafely(ctx, w.Runner, t)
+	stopBeats()
+	<-beating
+	r = nas.TrialResult{ID: t.ID, Metrics: metrics, Worker: w.Name, Seconds: time.Since(start).Seconds()}
+	if err != nil {
+		if ctx.Err() != nil {
+			return r, false
+		}
+		r.Error = err.Error()
+	}
+	return r, true
+}
+
+// runSafely calls runner, turning a panic into the trial's error: a trial that panics
+// would panic on every worker, so it is recorded as failed rather than redelivered.
+func runSafely(ctx context.Context, runner nas.TrialRunner, t nas.Trial) (metrics map[string]float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			metrics, err = nil, errors.Errorf("the runner panicked: %v", p)
+		}
+	}()
+	return runner(ctx, t)
+}
+
+// isRecorded tells whether the results stream holds a result on subject.
+func isRecorded(ctx context.Context, results jetstream.Stream, subject string) (bool, error) {
+	_, err := results.GetLastMsgForSubject(ctx, subject)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		return false, nil
+	default:
+		return false, errors.Wrapf(err, "look up %s", subject)
+	}
+}
+
+// record publishes r on subject; a result already there (another worker finished the
+// trial first) is kept and this one dropped.
+func record(ctx context.Context, q queue, subject, id string, r nas.TrialResult) error {
+	data, err := encodeResult(r)
+	if err != nil {
+		return err
+	}
+	_, err = q.js.Publish(ctx, subject, data, jetstream.WithMsgID(id))
+	if err == nil {
+		return nil // stored, or a duplicate of a result stored within the dedupe window
+	}
+	if recorded, lerr := isRecorded(ctx, q.results, subject); lerr == nil && recorded {
+		return nil // the per-subject limit refused a second result
+	}
+	return errors.Wrapf(err, "record the result of trial %q", r.ID)
+}
+
+// resultLine is the log line of a finished trial: its metrics, sorted by name.
+func resultLine(r nas.TrialResult) string {
+	var b strings.Builder
+	status := "done"
+	if r.Error != "" {
+		status = "failed"
+	}
+	fmt.Fprintf(&b, "trial=%s worker=%s status=%s", r.ID, r.Worker, status)
+	names := make([]string, 0, len(r.Metrics))
+	for name := range r.Metrics {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, " %s=%.4g", name, r.Metrics[name])
+	}
+	fmt.Fprintf(&b, " seconds=%.1f", r.Seconds)
+	if r.Error != "" {
+		fmt.Fprintf(&b, " error=%q", r.Error)
+	}
+	return b.String()
+}
