@@ -13,12 +13,18 @@
 // ReduceWindow, SelectAndScatter, Pad, BatchNorm*, the elementwise Add/Sub/Mul/Div/
 // Max/Min and Sign; Identity is an alias; see the kernel_*.go files and the
 // sub-packages gemm, conv, window and batchnorm); every other op is a "standard op"
-// replayed on gobackend. At Compile the graph is cut into levels: level 0 holds the
+// replayed on gobackend (BroadcastInDim too, recorded by hand to keep its axes). At Compile the graph is cut into levels: level 0 holds the
 // standard ops that depend on no kernel op, each kernel op runs once its inputs are
 // ready, and the standard ops downstream of it go to the next level. Each level's
 // standard ops become one gobackend executable (so gobackend still fuses and
 // schedules them); the kernel ops read and write gobackend's shared buffers
-// directly, with no copies.
+// directly, with no copies. Before partitioning, compile rewrites the elementwise
+// chains GoMLX emits for every ReLU and its gradient into single kernels, and lets
+// elementwise kernels broadcast operands themselves instead of reading materialised
+// broadcasts (fuse.go, broadcast.go). Elementwise and channels-last batch-norm loops
+// use AVX-512 where the CPU has it (elementwise_amd64.s, batchnorm/simd_amd64.s),
+// with the same per-element operations as the Go loops. Kernel outputs are recycled
+// across executions (pool.go), so a training step allocates almost nothing.
 //
 // Parallelism: kernel ops and levels run one after another on the calling
 // goroutine, and each kernel splits its own work over at most runtime.GOMAXPROCS
@@ -132,8 +138,11 @@ func (b *Backend) NewSharedBuffer(deviceNum compute.DeviceNum, shape shapesShape
 	return b.wrap(buf), flat, err
 }
 
-// Finalize implements compute.Backend.
-func (b *Backend) Finalize() { b.inner.Finalize() }
+// Finalize implements compute.Backend; it frees the buffers kept for reuse first.
+func (b *Backend) Finalize() {
+	b.pool.clear()
+	b.inner.Finalize()
+}
 
 // IsFinalized implements compute.Backend.
 func (b *Backend) IsFinalized() bool { return b.inner.IsFinalized() }

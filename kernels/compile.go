@@ -27,21 +27,11 @@ type segment struct {
 // comment) and compiles each level's standard ops on the wrapped backend.
 func compile(b *Builder) (*Executable, error) {
 	f := b.main
+	if fuseElementwise {
+		fusedNodes.Add(int64(fuse(f)))
+	}
 	// Live nodes: those the outputs depend on.
-	live := make([]bool, len(f.nodes))
-	var mark func(n *node)
-	mark = func(n *node) {
-		if live[n.id] {
-			return
-		}
-		live[n.id] = true
-		for _, in := range n.inputs {
-			mark(in.node)
-		}
-	}
-	for _, v := range f.outputs {
-		mark(v.node)
-	}
+	_, live := liveUses(f)
 
 	// Levels: a value's level is the first segment in which it is available.
 	valueLevel := make([]int, len(f.values))
@@ -72,27 +62,31 @@ func compile(b *Builder) (*Executable, error) {
 	for i := range nodeStep {
 		nodeStep[i] = -1
 	}
+	// Live standard and kernel nodes by level, in recording order.
+	standardAt := make([][]*node, maxLevel+1)
+	kernelsAt := make([][]*node, maxLevel+1)
+	for _, n := range f.nodes {
+		switch {
+		case !live[n.id]:
+		case n.kind == kindStandard:
+			standardAt[nodeLevel[n.id]] = append(standardAt[nodeLevel[n.id]], n)
+		case n.kind == kindKernel:
+			kernelsAt[nodeLevel[n.id]] = append(kernelsAt[nodeLevel[n.id]], n)
+		}
+	}
 	var segNodes [][]*node
 	for level := 0; level <= maxLevel; level++ {
-		var nodes []*node
-		for _, n := range f.nodes {
-			if live[n.id] && n.kind == kindStandard && nodeLevel[n.id] == level {
-				nodes = append(nodes, n)
-			}
-		}
-		if len(nodes) > 0 {
+		if nodes := standardAt[level]; len(nodes) > 0 {
 			for _, n := range nodes {
 				nodeStep[n.id] = len(steps)
 			}
 			steps = append(steps, step{seg: &segment{}})
 			segNodes = append(segNodes, nodes)
 		}
-		for _, n := range f.nodes {
-			if live[n.id] && n.kind == kindKernel && nodeLevel[n.id] == level {
-				nodeStep[n.id] = len(steps)
-				steps = append(steps, step{kernel: n})
-				segNodes = append(segNodes, nil)
-			}
+		for _, n := range kernelsAt[level] {
+			nodeStep[n.id] = len(steps)
+			steps = append(steps, step{kernel: n})
+			segNodes = append(segNodes, nil)
 		}
 	}
 
@@ -115,31 +109,44 @@ func compile(b *Builder) (*Executable, error) {
 		isOutput[v.id] = true
 	}
 
+	// Values read by a step other than the one that computes them.
+	readElsewhere := make([]bool, len(f.values))
+	for _, m := range f.nodes {
+		if nodeStep[m.id] < 0 {
+			continue
+		}
+		for _, in := range m.inputs {
+			if nodeStep[in.node.id] != nodeStep[m.id] {
+				readElsewhere[in.id] = true
+			}
+		}
+	}
+
 	e := &Executable{backend: b.backend, fn: f, steps: steps, lastUse: lastUse, constBuffers: map[int]compute.Buffer{}}
 	for i, st := range steps {
 		if st.seg == nil {
 			continue
 		}
-		if err := buildSegment(b, i, st.seg, segNodes[i], nodeStep, isOutput, f); err != nil {
+		if err := buildSegment(b, i, st.seg, segNodes[i], readElsewhere, isOutput); err != nil {
 			e.Finalize()
 			return nil, err
 		}
 	}
 	// Constants read by kernels or returned as outputs are materialised once.
+	readByKernel := make([]bool, len(f.values))
+	for _, m := range f.nodes {
+		if live[m.id] && m.kind == kindKernel {
+			for _, in := range m.inputs {
+				readByKernel[in.id] = true
+			}
+		}
+	}
 	for _, n := range f.nodes {
 		if !live[n.id] || n.kind != kindConstant {
 			continue
 		}
 		v := n.outputs[0]
-		needed := isOutput[v.id]
-		for _, m := range f.nodes {
-			if live[m.id] && m.kind == kindKernel {
-				for _, in := range m.inputs {
-					needed = needed || in == v
-				}
-			}
-		}
-		if needed {
+		if isOutput[v.id] || readByKernel[v.id] {
 			buf, err := b.backend.inner.BufferFromFlatData(0, n.constFlat, v.shape)
 			if err != nil {
 				e.Finalize()
@@ -155,7 +162,7 @@ func compile(b *Builder) (*Executable, error) {
 // wrapped backend and compiles it. Values produced elsewhere become its parameters;
 // values used elsewhere (or returned) become its outputs. Constants are replayed
 // inside every segment that uses them.
-func buildSegment(b *Builder, stepIdx int, seg *segment, nodes []*node, nodeStep []int, isOutput []bool, f *Function) error {
+func buildSegment(b *Builder, stepIdx int, seg *segment, nodes []*node, readElsewhere, isOutput []bool) error {
 	inner := b.backend.inner.Builder(fmt.Sprintf("%s#%d", b.name, stepIdx))
 	g := inner.Main()
 	mapped := map[*value]compute.Value{}
@@ -196,19 +203,10 @@ func buildSegment(b *Builder, stepIdx int, seg *segment, nodes []*node, nodeStep
 		}
 	}
 	// Outputs: values consumed by other steps or returned.
-	usedOutside := map[*value]bool{}
-	for _, m := range f.nodes {
-		if nodeStep[m.id] < 0 || nodeStep[m.id] == stepIdx {
-			continue
-		}
-		for _, in := range m.inputs {
-			usedOutside[in] = true
-		}
-	}
 	var returns []compute.Value
 	for _, n := range nodes {
 		for _, v := range n.outputs {
-			if usedOutside[v] || isOutput[v.id] {
+			if readElsewhere[v.id] || isOutput[v.id] {
 				seg.outputs = append(seg.outputs, v)
 				returns = append(returns, mapped[v])
 			}

@@ -61,6 +61,7 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 	if defaultDevice != 0 {
 		return nil, errors.Errorf("%q backend: only device 0 exists, got %d", BackendName, defaultDevice)
 	}
+	e.backend.pool.tick()
 	bufs := make([]compute.Buffer, len(f.values))
 	owned := make([]bool, len(f.values))   // owned buffers are released by us
 	recycle := make([]bool, len(f.values)) // kernel outputs go back to the pool

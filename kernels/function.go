@@ -42,6 +42,8 @@ type node struct {
 	paramIndex int    // kindParameter
 
 	constFlat any // kindConstant
+
+	broadcastAxes []int // BroadcastInDim (broadcast.go)
 }
 
 // value is one output of a node: what compute.Value holds for this backend.
@@ -67,6 +69,11 @@ type Function struct {
 	params   []*node
 	outputs  []*value
 	returned bool
+	// placeholders are the shadow parameters standing for values computed outside
+	// the shadow function (parameters, kernel outputs), one per shape: gobackend
+	// compares a new parameter with every earlier one, which made recording
+	// quadratic in the number of kernel ops (a third of a new architecture's cost).
+	placeholders map[string]compute.Value
 }
 
 var _ compute.Function = (*Function)(nil)
@@ -156,7 +163,7 @@ func (f *Function) Parameter(name string, shape shapes.Shape, sharding *compute.
 	if sharding != nil {
 		return nil, errors.Errorf("%q backend: parameter %q: sharding is not supported", BackendName, name)
 	}
-	sv, err := f.shadow.Parameter(name, shape, nil)
+	sv, err := f.placeholder(shape)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +240,28 @@ func (f *Function) recordKernel(op compute.OpType, inputs []compute.Value, outSh
 	// Downstream standard ops are shape-checked against a placeholder parameter.
 	shadows := make([]compute.Value, len(outShapes))
 	for i, s := range outShapes {
-		if shadows[i], err = f.shadow.Parameter(fmt.Sprintf("#kernel%d.%d", len(f.nodes), i), s, nil); err != nil {
+		if shadows[i], err = f.placeholder(s); err != nil {
 			return nil, err
 		}
 	}
 	return f.addNode(n, outShapes, shadows), nil
+}
+
+// placeholder returns the shadow parameter of shape s (see Function.placeholders).
+func (f *Function) placeholder(s shapes.Shape) (compute.Value, error) {
+	key := fmt.Sprint(s.DType, s.Dimensions, s.AxisNames)
+	if v, ok := f.placeholders[key]; ok {
+		return v, nil
+	}
+	v, err := f.shadow.Parameter(fmt.Sprintf("#placeholder%d", len(f.placeholders)), s, nil)
+	if err != nil {
+		return nil, err
+	}
+	if f.placeholders == nil {
+		f.placeholders = map[string]compute.Value{}
+	}
+	f.placeholders[key] = v
+	return v, nil
 }
 
 // Return implements compute.Function.

@@ -143,20 +143,6 @@ func (f *Function) BitwiseXor(lhs compute.Value, rhs compute.Value) (compute.Val
 	return outs[0], nil
 }
 
-// BroadcastInDim records compute.StandardOps.BroadcastInDim, executed by the wrapped pure-Go backend.
-func (f *Function) BroadcastInDim(x compute.Value, outputShape shapes.Shape, broadcastAxes []int) (compute.Value, error) {
-	var inputs []compute.Value
-	inputs = append(inputs, x)
-	outs, err := f.recordStandard(compute.OpTypeBroadcastInDim, inputs, func(g compute.Function, in []compute.Value) ([]compute.Value, error) {
-		v, err := g.BroadcastInDim(in[0], outputShape, broadcastAxes)
-		return []compute.Value{v}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Ceil records compute.StandardOps.Ceil, executed by the wrapped pure-Go backend.
 func (f *Function) Ceil(x compute.Value) (compute.Value, error) {
 	var inputs []compute.Value

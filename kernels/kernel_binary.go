@@ -93,23 +93,34 @@ func (f *Function) binary(opType compute.OpType, op binaryOp, lhs, rhs compute.V
 		}
 		return outs[0], nil
 	}
-	plan := newBroadcastPlan(lv.shape, rv.shape, out)
 	outs, err := f.recordKernel(opType, []compute.Value{lhs, rhs}, []shapes.Shape{out},
-		func(in, o []any) error {
-			switch a := in[0].(type) {
-			case []float32:
-				runBinary(plan, op, a, in[1].([]float32), o[0].([]float32))
-			case []float64:
-				runBinary(plan, op, a, in[1].([]float64), o[0].([]float64))
-			default:
-				return errors.Errorf("%s kernel: unsupported flat type %T", opType, in[0])
-			}
-			return nil
-		})
+		binaryKernel(opType, op, lv.shape, rv.shape, out))
 	if err != nil {
 		return nil, err
 	}
 	return outs[0], nil
+}
+
+// binaryKernel returns the kernel of op on operands of shapes l and r (broadcast to out).
+func binaryKernel(opType compute.OpType, op binaryOp, l, r, out shapes.Shape) kernelFunc {
+	plan := newBroadcastPlan(l, r, out)
+	return func(in, o []any) error {
+		switch a := in[0].(type) {
+		case []float32:
+			runBinary(plan, op, a, in[1].([]float32), o[0].([]float32))
+		case []float64:
+			runBinary(plan, op, a, in[1].([]float64), o[0].([]float64))
+		default:
+			return errors.Errorf("%s kernel: unsupported flat type %T", opType, in[0])
+		}
+		return nil
+	}
+}
+
+// binaryOps maps the op types of the elementwise binary kernels to their binaryOp.
+var binaryOps = map[compute.OpType]binaryOp{
+	compute.OpTypeAdd: opAdd, compute.OpTypeSub: opSub, compute.OpTypeMul: opMul,
+	compute.OpTypeDiv: opDiv, compute.OpTypeMax: opMax, compute.OpTypeMin: opMin,
 }
 
 func replayBinary(g compute.Function, op binaryOp, a, b compute.Value) (compute.Value, error) {
@@ -282,6 +293,12 @@ func minOf[T float32 | float64](x, y T) T {
 
 func rowVV[T float32 | float64](op binaryOp, dst, a, b []T) {
 	a, b = a[:len(dst)], b[:len(dst)]
+	if useAVX512 && op <= opDiv && len(dst) > 0 {
+		if d32, ok := any(dst).([]float32); ok {
+			rowVVAVX512(op, d32, any(a).([]float32), any(b).([]float32))
+			return
+		}
+	}
 	switch op {
 	case opAdd:
 		for i := range dst {
@@ -312,6 +329,16 @@ func rowVV[T float32 | float64](op binaryOp, dst, a, b []T) {
 
 func rowVS[T float32 | float64](op binaryOp, dst, a []T, s T) {
 	a = a[:len(dst)]
+	if d32, ok := any(dst).([]float32); ok && len(dst) > 0 {
+		if op == opMax && s == 0 && !math.Signbit(float64(s)) {
+			reluFloat32(d32, any(a).([]float32)) // ReLU: Max(x, +0)
+			return
+		}
+		if useAVX512 && op <= opDiv {
+			rowScalarAVX512(op, d32, any(a).([]float32), float32(s), false)
+			return
+		}
+	}
 	switch op {
 	case opAdd:
 		for i := range dst {
@@ -365,6 +392,10 @@ func rowSV[T float32 | float64](op binaryOp, dst []T, s T, b []T) {
 		return
 	}
 	b = b[:len(dst)]
+	if d32, ok := any(dst).([]float32); ok && useAVX512 && op <= opDiv && len(dst) > 0 {
+		rowScalarAVX512(op, d32, any(b).([]float32), float32(s), true)
+		return
+	}
 	switch op {
 	case opAdd:
 		for i := range dst {
@@ -391,4 +422,53 @@ func rowSV[T float32 | float64](op binaryOp, dst []T, s T, b []T) {
 			dst[i] = minOf(s, b[i])
 		}
 	}
+}
+
+// reluFloat32 is Max(x, +0) (maxOf) without a data-dependent branch: x when its sign
+// bit is clear (+0 included), +0 otherwise, and maxOf's NaN for NaN.
+func reluFloat32(dst, a []float32) {
+	a = a[:len(dst)]
+	if useAVX512 && len(dst) > 0 {
+		reluAVX512(&dst[0], &a[0], len(dst))
+		return
+	}
+	nan := float32(math.NaN())
+	for i, x := range a {
+		b := math.Float32bits(x)
+		dst[i] = math.Float32frombits(b & (b>>31 - 1))
+		if b&0x7fffffff > 0x7f800000 {
+			dst[i] = nan
+		}
+	}
+}
+
+// rowVVAVX512 is rowVV for Add, Sub, Mul and Div on float32 with AVX-512 (operands
+// already cut to len(dst) > 0).
+func rowVVAVX512(op binaryOp, dst, a, b []float32) {
+	switch op {
+	case opAdd:
+		addVVAVX512(&dst[0], &a[0], &b[0], len(dst))
+	case opSub:
+		subVVAVX512(&dst[0], &a[0], &b[0], len(dst))
+	case opMul:
+		mulVVAVX512(&dst[0], &a[0], &b[0], len(dst))
+	case opDiv:
+		divVVAVX512(&dst[0], &a[0], &b[0], len(dst))
+	}
+}
+
+// rowScalarAVX512 is rowVS (or rowSV when scalarFirst) for Add, Sub, Mul and Div
+// on float32 with AVX-512 (a already cut to len(dst) > 0).
+func rowScalarAVX512(op binaryOp, dst, a []float32, s float32, scalarFirst bool) {
+	side := 0
+	if scalarFirst {
+		side = 1
+	}
+	scalarLoopsAVX512[side][op](&dst[0], &a[0], s, len(dst))
+}
+
+// scalarLoopsAVX512 are the VS and SV loops by binaryOp (Add, Sub, Mul, Div).
+var scalarLoopsAVX512 = [2][4]func(dst, a *float32, s float32, n int){
+	{addVSAVX512, subVSAVX512, mulVSAVX512, divVSAVX512},
+	{addSVAVX512, subSVAVX512, mulSVAVX512, divSVAVX512},
 }

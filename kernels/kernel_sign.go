@@ -5,7 +5,8 @@ package kernels
 // GoMLX differentiates Max (hence ReLU) through Sign, so it runs once per activation
 // per training step. gobackend's loop branches on every element and mispredicts half
 // the time on activations; this kernel builds the result from the sign bit without
-// branches (only NaN takes a rarely-taken branch).
+// branches (only NaN takes a rarely-taken branch), split over the cores like the
+// binary kernels.
 
 import (
 	"math"
@@ -36,9 +37,11 @@ func (f *Function) Sign(x compute.Value) (compute.Value, error) {
 		func(in, o []any) error {
 			switch v := in[0].(type) {
 			case []float32:
-				signFloat32(v, o[0].([]float32))
+				out := o[0].([]float32)
+				parallelRange(len(v), func(lo, hi int) { signFloat32(v[lo:hi], out[lo:hi]) })
 			case []float64:
-				signFloat64(v, o[0].([]float64))
+				out := o[0].([]float64)
+				parallelRange(len(v), func(lo, hi int) { signFloat64(v[lo:hi], out[lo:hi]) })
 			default:
 				return errors.Errorf("Sign kernel: unsupported flat type %T", in[0])
 			}

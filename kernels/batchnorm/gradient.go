@@ -72,6 +72,12 @@ func gradAffine[T Float](l layout, x, dy []T, m, k1, k2, k3 []T, gx []T) {
 	parallelFor(l.outer, 2*len(x), func(o0, o1 int) {
 		if inner == 1 {
 			m, k1, k2, k3 := m[:c], k1[:c], k2[:c], k3[:c]
+			if x32, ok := any(x).([]float32); ok && useAVX512 && c > 0 && o1 > o0 {
+				x32, dy32, gx32 := x32[o0*c:o1*c], any(dy).([]float32)[o0*c:o1*c], any(gx).([]float32)[o0*c:o1*c]
+				m32, k132, k232, k332 := any(m).([]float32), any(k1).([]float32), any(k2).([]float32), any(k3).([]float32)
+				gradAffineAVX512(&gx32[0], &x32[0], &dy32[0], &m32[0], &k132[0], &k232[0], &k332[0], o1-o0, c)
+				return
+			}
 			for o := o0; o < o1; o++ {
 				xr := x[o*c : (o+1)*c]
 				gr := dy[o*c : (o+1)*c]

@@ -137,6 +137,11 @@ func channelSums[T Float](l layout, x []T) []float64 {
 	return blockedSums(l, 1, func(o0, o1 int, acc []float64) {
 		if inner == 1 {
 			acc = acc[:c]
+			if x32, ok := any(x).([]float32); ok && useAVX512 && c > 0 && o1 > o0 {
+				x32 = x32[o0*c : o1*c]
+				sumsAVX512(&acc[0], &x32[0], o1-o0, c)
+				return
+			}
 			for o := o0; o < o1; o++ {
 				row := x[o*c : (o+1)*c]
 				acc := acc[:len(row)]
@@ -162,6 +167,11 @@ func channelSqDevSums[T Float](l layout, x []T, mean []float64) []float64 {
 		if inner == 1 {
 			acc = acc[:c]
 			mean := mean[:c]
+			if x32, ok := any(x).([]float32); ok && useAVX512 && c > 0 && o1 > o0 {
+				x32 = x32[o0*c : o1*c]
+				sqDevSumsAVX512(&acc[0], &x32[0], &mean[0], o1-o0, c)
+				return
+			}
 			for o := o0; o < o1; o++ {
 				row := x[o*c : (o+1)*c]
 				acc := acc[:len(row)]
@@ -189,6 +199,11 @@ func channelGradSums[T Float](l layout, x, dy []T, mean []float64) []float64 {
 		sdy, sdyx := acc[:c], acc[c:2*c]
 		if inner == 1 {
 			mean := mean[:c]
+			if x32, ok := any(x).([]float32); ok && useAVX512 && c > 0 && o1 > o0 {
+				x32, dy32 := x32[o0*c:o1*c], any(dy).([]float32)[o0*c:o1*c]
+				gradSumsAVX512(&sdy[0], &sdyx[0], &x32[0], &dy32[0], &mean[0], o1-o0, c)
+				return
+			}
 			for o := o0; o < o1; o++ {
 				xr := x[o*c : (o+1)*c]
 				gr := dy[o*c : (o+1)*c]
@@ -224,6 +239,12 @@ func affine[T Float](l layout, x []T, m, a, b []T, out []T) {
 	parallelFor(l.outer, len(x), func(o0, o1 int) {
 		if inner == 1 {
 			m, a, b := m[:c], a[:c], b[:c]
+			if x32, ok := any(x).([]float32); ok && useAVX512 && c > 0 && o1 > o0 {
+				x32, y32 := x32[o0*c:o1*c], any(out).([]float32)[o0*c:o1*c]
+				m32, a32, b32 := any(m).([]float32), any(a).([]float32), any(b).([]float32)
+				affineAVX512(&y32[0], &x32[0], &m32[0], &a32[0], &b32[0], o1-o0, c)
+				return
+			}
 			for o := o0; o < o1; o++ {
 				xr := x[o*c : (o+1)*c]
 				yr := out[o*c : (o+1)*c]

@@ -21,14 +21,14 @@ import (
 	"strings"
 )
 
-// ownKernels are the ops the gonas backend implements itself (see kernels/custom_*.go).
+// ownKernels are the ops the gonas backend records by hand (see kernels/kernel_*.go, kernels/broadcast.go).
 var ownKernels = map[string]bool{
 
 	"DotGeneral": true, "ConvGeneral": true, "ReduceWindow": true, "Pad": true,
 	"SelectAndScatterMax": true, "SelectAndScatterMin": true,
 	"BatchNormForTraining": true, "BatchNormForInference": true, "BatchNormGradient": true,
 	"Sign": true, "Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true,
-	"Identity": true,
+	"Identity": true, "BroadcastInDim": true,
 }
 
 func main() {
