@@ -34,6 +34,11 @@ var expectations = map[string]expectation{
 	"03_nasbench201.ipynb": {svg: 3, html: 5, nb201: true, texts: []string{
 		"best validation accuracy so far", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
+	"04_nasnet_search.ipynb": {svg: 4, html: 18, texts: []string{
+		"NASNet multi-trial presets", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
+		"Controller updates", "Rerank: the 2 best distinct cells", "← best", "NASNet normal cell", "NASNet reduction cell",
+		"searched (best after the rerank)", "random control, mean ± std (K = 2)", "control_mean=", "3.3 M parameters",
+		"gonas nats-server", "gonas worker --nats", "--executor nats://"}},
 	"05_enas_micro.ipynb": {svg: 5, html: 16, texts: []string{
 		"ENAS micro presets", "epoch=2 ", "Controller: reward", "uniform: log(number of architectures)",
 		"Shared weights: validation accuracy", "ENAS convolutional cell", "ENAS reduction cell", "The derive candidates", "← derived",
