@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gonas/gonas/nas/plot"
 	"github.com/pkg/errors"
 )
 
@@ -31,34 +32,26 @@ func PresetColumns(space string) (header []string, rows [][]string, err error) {
 	if len(PresetNames(space)) == 0 {
 		return nil, nil, errors.Errorf("enas: no presets for space %q (have %s)", space, strings.Join(PresetSpaces(), ", "))
 	}
+	allHeader, allRows := plot.ParseMarkdown(PresetTable())
 	var keep []int // columns of PresetTable that belong to space
-	for i, line := range strings.Split(strings.TrimSpace(PresetTable()), "\n") {
-		cellsOf := strings.Split(strings.Trim(line, "|"), "|")
-		for j := range cellsOf {
-			cellsOf[j] = strings.TrimSpace(cellsOf[j])
+	for j, name := range allHeader {
+		if preset, ok := strings.CutPrefix(name, space+" "); ok {
+			keep = append(keep, j)
+			header = append(header, preset)
+		} else if j == 0 {
+			keep = append(keep, j)
+			header = append(header, name)
 		}
-		switch i {
-		case 0:
-			for j, name := range cellsOf {
-				if preset, ok := strings.CutPrefix(name, space+" "); ok {
-					keep = append(keep, j)
-					header = append(header, preset)
-				} else if j == 0 {
-					keep = append(keep, j)
-					header = append(header, name)
-				}
+	}
+	for i, cells := range allRows {
+		var row []string
+		for _, j := range keep {
+			if j >= len(cells) {
+				return nil, nil, errors.Errorf("enas: preset table row %d has %d columns, expected more than %d", i+1, len(cells), j)
 			}
-		case 1: // the Markdown separator |---|
-		default:
-			var row []string
-			for _, j := range keep {
-				if j >= len(cellsOf) {
-					return nil, nil, errors.Errorf("enas: preset table line %d has %d columns, expected more than %d", i+1, len(cellsOf), j)
-				}
-				row = append(row, cellsOf[j])
-			}
-			rows = append(rows, row)
+			row = append(row, cells[j])
 		}
+		rows = append(rows, row)
 	}
 	return header, rows, nil
 }

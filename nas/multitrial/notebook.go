@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/plot"
 	"github.com/pkg/errors"
 )
 
@@ -48,20 +49,7 @@ func SearchRecorded(ctx context.Context, cfg *Config, dir string, exec nas.Execu
 // PresetColumns returns PresetTable as a header ("setting", then one column per
 // preset) and rows, to show as an HTML table.
 func PresetColumns() (header []string, rows [][]string) {
-	for i, line := range strings.Split(strings.TrimSpace(PresetTable()), "\n") {
-		fields := strings.Split(strings.Trim(line, "|"), "|")
-		for j := range fields {
-			fields[j] = strings.TrimSpace(fields[j])
-		}
-		switch i {
-		case 0:
-			header = fields
-		case 1: // the Markdown separator |---|
-		default:
-			rows = append(rows, fields)
-		}
-	}
-	return header, rows
+	return plot.ParseMarkdown(PresetTable())
 }
 
 // Curves are a search's numbers as slices, to plot against the controller update.

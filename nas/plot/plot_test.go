@@ -2,6 +2,7 @@ package plot
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -177,5 +178,12 @@ func TestTickLabelsOfNarrowAxes(t *testing.T) {
 	}
 	if len(labels) < 2 {
 		t.Errorf("linear axis: labels %q, want at least 2", labels)
+	}
+}
+
+func TestParseMarkdown(t *testing.T) {
+	header, rows := ParseMarkdown("| a | b |\n|---|---|\n| 1 | x y |\n|2|3|\n")
+	if fmt.Sprint(header) != "[a b]" || fmt.Sprint(rows) != "[[1 x y] [2 3]]" {
+		t.Errorf("got header %q rows %q", header, rows)
 	}
 }

@@ -29,3 +29,23 @@ func Table(header []string, rows [][]string) string {
 	b.WriteString("</table>\n")
 	return b.String()
 }
+
+// ParseMarkdown reads a Markdown table (a header line, the |---| separator line,
+// then the rows) into its header and rows, cells trimmed: the inverse of the tables
+// the presets print, so a notebook can show one as HTML with Table.
+func ParseMarkdown(text string) (header []string, rows [][]string) {
+	for i, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		for j := range cells {
+			cells[j] = strings.TrimSpace(cells[j])
+		}
+		switch i {
+		case 0:
+			header = cells
+		case 1: // the separator
+		default:
+			rows = append(rows, cells)
+		}
+	}
+	return header, rows
+}
