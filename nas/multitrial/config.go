@@ -55,6 +55,9 @@ type ChildConfig struct {
 	Filters        int `json:"filters"`
 	CellsPerStage  int `json:"cells_per_stage"`
 	StemMultiplier int `json:"stem_multiplier"`
+	// DropPathKeep is the final keep probability of ScheduledDropPath in training
+	// (cells.NASNetConfig; 0 or 1: off).
+	DropPathKeep float64 `json:"drop_path_keep,omitempty"`
 }
 
 // TrainRecipe is how a child is trained (nas.TrainClassifier): SGD with

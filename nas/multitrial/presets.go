@@ -47,8 +47,9 @@ func PresetNames() []string {
 // search child is N = 2, C = 32, as we read [1]'s appendix. The top 250 cells
 // were retrained "to convergence" (here 300 epochs, our reading) and the best was
 // transferred as NASNet-A 6@768: N = 6, C = 32, stem 3·C, 600 epochs of batch 32,
-// learning rate 0.025 with cosine decay, momentum 0.9, weight decay 5e-4 [4]
-// (without [1]'s drop path and auxiliary head, which this runner does not have).
+// learning rate 0.025 with cosine decay, momentum 0.9, weight decay 5e-4 and
+// ScheduledDropPath with keep probability 0.6 [4] (without [1]'s auxiliary head,
+// which this runner does not have).
 // Not runnable here: it took [1] 500 GPUs for 4 days.
 func paperPreset() Config {
 	train := TrainRecipe{Epochs: 20, BatchSize: 32, LRMax: 0.025, LRMin: 0, Momentum: 0.9, WeightDecay: 5e-4, ClipNorm: 5, Augment: true}
@@ -59,7 +60,7 @@ func paperPreset() Config {
 		Child: ChildConfig{Blocks: 5, Filters: 32, CellsPerStage: 2, StemMultiplier: 3},
 		Train: train, Batch: 8, Updates: 2500, Controller: controllers.NASNet(), Probes: 16,
 		Rerank: RerankConfig{TopK: 250, Epochs: 300},
-		Transfer: TransferConfig{Child: ChildConfig{Blocks: 5, Filters: 32, CellsPerStage: 6, StemMultiplier: 3},
+		Transfer: TransferConfig{Child: ChildConfig{Blocks: 5, Filters: 32, CellsPerStage: 6, StemMultiplier: 3, DropPathKeep: 0.6},
 			Train: final, ControlArchs: 3},
 	}
 }
@@ -135,7 +136,11 @@ func PresetTable() string {
 		return fmt.Sprint(n)
 	}
 	child := func(c ChildConfig) string {
-		return fmt.Sprintf("B=%d N=%d C=%d stem %d·C", c.Blocks, c.CellsPerStage, c.Filters, c.StemMultiplier)
+		s := fmt.Sprintf("B=%d N=%d C=%d stem %d·C", c.Blocks, c.CellsPerStage, c.Filters, c.StemMultiplier)
+		if c.DropPathKeep > 0 && c.DropPathKeep < 1 {
+			s += fmt.Sprintf(", drop-path keep %g", c.DropPathKeep)
+		}
+		return s
 	}
 	recipe := func(t TrainRecipe) string {
 		aug := ""

@@ -95,7 +95,7 @@ func ParseRecipe(blob []byte) (*Recipe, error) {
 func (r *Recipe) Space() (*cells.NASNet, error) {
 	imageSize, channels := imageShape(r.Data)
 	return cells.NewNASNet(cells.NASNetConfig{Blocks: r.Child.Blocks, Filters: r.Child.Filters, CellsPerStage: r.Child.CellsPerStage,
-		StemMultiplier: r.Child.StemMultiplier, ImageSize: imageSize, ImageChannels: channels})
+		StemMultiplier: r.Child.StemMultiplier, DropPathKeep: r.Child.DropPathKeep, ImageSize: imageSize, ImageChannels: channels})
 }
 
 func validData(name string) bool {

@@ -57,6 +57,17 @@ func TestRunnerIsDeterministic(t *testing.T) {
 	if _, ok := m3[MetricValidAccuracy]; ok || m3[MetricTestAccuracy] <= 0 {
 		t.Fatalf("transfer metrics %v", m3)
 	}
+	// With scheduled drop-path (the paper's transfer) the child trains differently
+	// but is tested without it.
+	r.Child.DropPathKeep = 0.6
+	trial.Recipe = r.JSON()
+	m4, err := run(context.Background(), trial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m4[MetricTrainLoss] == m3[MetricTrainLoss] || m4[MetricTestAccuracy] <= 0 {
+		t.Fatalf("drop-path transfer metrics %v, without drop-path %v", m4, m3)
+	}
 }
 
 func TestRunnerRejectsBadTrials(t *testing.T) {
