@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"sort"
 	"strings"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/plot"
 )
 
 // Report renders report.html: the run's numbers (the derived architecture's test
@@ -94,14 +94,7 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 		b.WriteString("<h2>Derived architecture</h2>\n")
 		fmt.Fprintf(&b, "<p>Best of %d sampled architectures, mean validation reward %.4f with the shared weights.</p>\n",
 			len(res.Derived.Candidates), res.Derived.Reward)
-		names := make([]string, 0, len(res.Best))
-		for k := range res.Best {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			fmt.Fprintf(&b, "<p>%s:</p><pre>%s</pre>\n", esc(k), esc(res.Best[k]))
-		}
+		b.WriteString(plot.Listing(res.Best))
 		if d, ok := space.(nas.Drawer); ok {
 			if svg, err := d.SVG(res.Derived.Arch); err == nil {
 				b.WriteString(stripXMLHeader(svg))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"sort"
 
 	"github.com/gonas/gonas/nas/plot"
 )
@@ -65,14 +64,7 @@ func Report(r *SearchResult) ([]byte, error) {
 	b.WriteString(searchCharts(r))
 
 	b.WriteString("<h2>Best cells</h2>\n")
-	names := make([]string, 0, len(r.BestFormats))
-	for k := range r.BestFormats {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		fmt.Fprintf(&b, "<p>%s:</p><pre>%s</pre>\n", esc(k), esc(r.BestFormats[k]))
-	}
+	b.WriteString(plot.Listing(r.BestFormats))
 	if space, err := cfg.space(); err == nil && len(r.Best.Choices) > 0 {
 		if svg, err := space.SVG(r.Best); err == nil {
 			b.WriteString("<div>" + svg + "</div>\n")

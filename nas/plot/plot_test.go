@@ -187,3 +187,11 @@ func TestParseMarkdown(t *testing.T) {
 		t.Errorf("got header %q rows %q", header, rows)
 	}
 }
+
+func TestListing(t *testing.T) {
+	got := Listing(map[string]string{"json": `{"a":1}`, "enas": "0 1 <2>"})
+	want := "<p>enas:</p><pre>0 1 &lt;2&gt;</pre>\n<p>json:</p><pre>{&#34;a&#34;:1}</pre>\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

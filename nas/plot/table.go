@@ -2,6 +2,7 @@ package plot
 
 import (
 	"html"
+	"sort"
 	"strings"
 )
 
@@ -48,4 +49,19 @@ func ParseMarkdown(text string) (header []string, rows [][]string) {
 		}
 	}
 	return header, rows
+}
+
+// Listing renders named texts (an architecture in each of its formats, say) as
+// HTML, sorted by name: each name as a paragraph, its text preformatted.
+func Listing(texts map[string]string) string {
+	names := make([]string, 0, len(texts))
+	for k := range texts {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		b.WriteString("<p>" + html.EscapeString(k) + ":</p><pre>" + html.EscapeString(texts[k]) + "</pre>\n")
+	}
+	return b.String()
 }
