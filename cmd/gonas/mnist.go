@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/data"
 )
 
@@ -90,19 +91,9 @@ func runMNIST(args []string) error {
 	}
 	path := filepath.Join(*out, "report.json")
 	blob, _ := json.MarshalIndent(rep, "", "  ")
-	if err := writeFileAtomic(path, append(blob, '\n')); err != nil {
+	if err := checkpoint.WriteFileAtomic(path, append(blob, '\n')); err != nil {
 		return err
 	}
 	fmt.Printf("report=%s\n", path)
 	return nil
-}
-
-// writeFileAtomic writes to a temporary file and renames it, so a crash never
-// leaves a half-written report.
-func writeFileAtomic(path string, content []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, content, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/enas"
 	"github.com/pkg/errors"
 )
@@ -102,7 +103,7 @@ func runRetrain(args []string) error {
 		}
 		blob, _ := json.MarshalIndent(rep, "", "  ")
 		path := filepath.Join(*out, "retrain.json")
-		if err := writeFileAtomic(path, append(blob, '\n')); err != nil {
+		if err := checkpoint.WriteFileAtomic(path, append(blob, '\n')); err != nil {
 			return err
 		}
 		fmt.Printf("report=%s\n", path)

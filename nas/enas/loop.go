@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/pkg/errors"
 )
 
@@ -196,7 +197,7 @@ func (s *Search) endEpoch() {
 
 // writeHistory rewrites history.jsonl from the history.
 func (s *Search) writeHistory() error {
-	return writeFileAtomic(filepath.Join(s.opts.Out, "history.jsonl"), s.st.History.JSONL())
+	return checkpoint.WriteFileAtomic(filepath.Join(s.opts.Out, "history.jsonl"), s.st.History.JSONL())
 }
 
 func (s *Search) logf(format string, args ...any) {
@@ -212,12 +213,3 @@ func (s *Search) metricf(format string, args ...any) {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-// writeFileAtomic writes a temporary file and renames it over path.
-func writeFileAtomic(path string, content []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, content, 0o644); err != nil {
-		return errors.Wrap(err, "enas")
-	}
-	return errors.Wrap(os.Rename(tmp, path), "enas")
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas/checkpoint"
 )
 
 // Result is what a finished ENAS run reports, written to result.json.
@@ -103,7 +104,7 @@ func (s *Search) writeResult(res *Result) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(s.opts.Out, "report.html"), page)
+	return checkpoint.WriteFileAtomic(filepath.Join(s.opts.Out, "report.html"), page)
 }
 
 func testLine(cfg *Config, r *RetrainResult) string {
