@@ -22,7 +22,9 @@
 // blocks of at most KC (equal blocks, sized from the arguments only), rows in
 // blocks of MC. Each k block of B (KC×NC, kept in L2) and of A (MC×KC) is
 // packed into contiguous micro-panels (B: NR columns, A: MR rows, zero-padded
-// at the edges); the macro-kernel then keeps one A micro-panel in L1 while it
+// at the edges; A stored m×k is packed row by row, a plain copy with a row
+// stride that avoids L1 set conflicts, since the kernels take any stride of
+// A, so no pack transposes A); the macro-kernel then keeps one A micro-panel in L1 while it
 // streams the B micro-panels through it ([3]; A is the broadcast operand).
 // Buffers come from a sync.Pool, so a call does not allocate in the steady
 // state. Packing is skipped where it does not pay: the kernels take arbitrary

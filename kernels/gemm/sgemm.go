@@ -252,15 +252,13 @@ func blockK(im *impl, transA bool, n, k int) int {
 // partition chooses the task grid for w workers: tasksPerWorker*w tasks
 // where possible (fewer for small products), minimising the redundant work:
 // each column block packs (or re-reads) its own copy of A, each row block its
-// own copy of B; a transposing pack costs about three times a copy or a
-// re-read. A stored k×m and read in place gets only w tasks: narrower
-// column slices of its rows are fetched inefficiently.
+// own copy of B; A is always packed by copies (see packA), B transposed
+// costs about three times a copy or a re-read. A stored k×m and read in
+// place gets only w tasks: narrower column slices of its rows are fetched
+// inefficiently.
 func (j *job) partition(w int) {
 	want := min(tasksPerWorker*w, max(w, j.m*j.n*j.k/minWorkPerTask))
-	wa, wb := 3, 1
-	if j.transA {
-		wa = 1
-	}
+	wa, wb := 1, 1
 	if j.transB {
 		wb = 3
 	}
@@ -369,7 +367,7 @@ func getWorkspace(im *impl) *workspace {
 	ncr := (im.nc + im.nr - 1) / im.nr * im.nr
 	return &workspace{
 		im:  im,
-		a:   alignedSlice(im.mc * im.kc),
+		a:   alignedSlice(im.mc * rowStride(im.kc)),
 		b:   alignedSlice(ncr * im.kc),
 		tmp: alignedSlice(im.mr * im.nr),
 	}
@@ -415,7 +413,7 @@ func (j *job) block(i0, i1, j0, j1 int, ws *workspace) {
 					j.packA(ws.a, ic, mc, pc, kc)
 				} else if mc%mr != 0 {
 					p := mcp - 1
-					j.packA(ws.a[p*mr*kc:], ic+p*mr, mc-p*mr, pc, kc)
+					j.packA(ws.a[p*j.aPanelStride(kc):], ic+p*mr, mc-p*mr, pc, kc)
 				}
 				j.macro(ws, ic, mc, jc, nc, pc, kc, aDirect, bDirect, beta)
 			}
@@ -466,8 +464,15 @@ func (j *job) tile(ws *workspace, ic, mc, jc, nc, pc, kc, ir, jr int, aDirect, b
 	var ap *float32
 	var ars, aks, pf, pfs uintptr
 	switch {
-	case !aDirect || mcur < mr:
+	case (!aDirect || mcur < mr) && j.transA:
 		ap, ars, aks = &ws.a[ir*mr*kc], 4, uintptr(mr)*4
+	case !aDirect || mcur < mr:
+		// Packed row by row (see packA): prefetch the next micro-panel.
+		rs := rowStride(kc)
+		ap, ars, aks = &ws.a[ir*mr*rs], uintptr(rs)*4, 4
+		if jr == 0 && (ir+1)*mr < mc {
+			pf, pfs = uintptr(unsafe.Pointer(ap))+uintptr(mr)*ars, 64
+		}
 	case j.transA:
 		// In place, stored k×m: prefetch the panel's rows for the next k block.
 		ap, ars, aks = &j.a[pc*j.lda+ii], 4, uintptr(j.lda)*4
@@ -500,23 +505,56 @@ func (j *job) tile(ws *workspace, ic, mc, jc, nc, pc, kc, ir, jr int, aDirect, b
 }
 
 // packA packs rows [i0,i0+mc) × columns [p0,p0+kc) of op(A) into mr-row
-// micro-panels: element (i, p) of panel q goes to dst[q*mr*kc + p*mr + i%mr].
-// Rows past mc are zero-filled.
+// micro-panels of aPanelStride(kc) elements each. A stored k×m (transA) is
+// packed step-major: element (i, p) of panel q goes to
+// dst[q*mr*kc + p*mr + i%mr]. A stored m×k is packed row-major, each row
+// copied whole to dst[q*mr*rs + (i%mr)*rs + p] with rs = rowStride(kc): a
+// plain copy instead of a transposition (the micro-kernels take any row
+// stride), laid out so that the panel's rows do not collide in L1. Rows past
+// mc are zero-filled.
 func (j *job) packA(dst []float32, i0, mc, p0, kc int) {
 	mr := j.im.mr
+	ps := j.aPanelStride(kc)
 	for q := 0; q*mr < mc; q++ {
 		rows := min(mr, mc-q*mr)
-		d := dst[q*mr*kc : (q+1)*mr*kc]
+		d := dst[q*ps : (q+1)*ps]
 		ib := i0 + q*mr
 		if j.transA {
 			// Stored k×m: each step p is a contiguous run of the panel's rows.
 			s := j.a[p0*j.lda+ib : (p0+kc-1)*j.lda+ib+rows]
 			copyRuns(d, mr, s, j.lda, rows, kc)
-		} else {
-			s := j.a[ib*j.lda+p0 : (ib+rows-1)*j.lda+p0+kc]
-			transposeInto(d, mr, s, j.lda, rows, kc)
+			continue
+		}
+		rs := ps / mr
+		for r := range mr {
+			row := d[r*rs : r*rs+kc]
+			if r < rows {
+				copy(row, j.a[(ib+r)*j.lda+p0:])
+			} else {
+				clear(row)
+			}
 		}
 	}
+}
+
+// aPanelStride is the number of elements of one packed A micro-panel over a
+// k block of kc steps (see packA).
+func (j *job) aPanelStride(kc int) int {
+	if j.transA {
+		return j.im.mr * kc
+	}
+	return j.im.mr * rowStride(kc)
+}
+
+// rowStride is the row stride of an A micro-panel packed row by row: kc
+// rounded up to whole cache lines, and to an odd number of them, so that
+// consecutive rows start in different L1 sets.
+func rowStride(kc int) int {
+	lines := (kc + 15) / 16
+	if lines%2 == 0 {
+		lines++
+	}
+	return lines * 16
 }
 
 // packB packs rows [p0,p0+kc) × columns [j0,j0+nc) of op(B) into nr-column
