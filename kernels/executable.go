@@ -89,6 +89,10 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		}
 		bufs[v.id] = in
 		owned[v.id] = i < len(donate) && donate[i]
+		// A donated kernel output of an earlier execution goes back to the pool.
+		if w, ok := inputs[i].(*buffer); ok && owned[v.id] && w.take() {
+			recycle[v.id] = true
+		}
 	}
 	for id, b := range e.constBuffers {
 		bufs[id] = b
@@ -127,12 +131,17 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		if b == nil {
 			return nil, errors.Errorf("%q backend: output #%d was not computed", BackendName, i)
 		}
+		pooled := recycle[v.id] && owned[v.id] && !returned[v.id]
 		if !owned[v.id] || returned[v.id] {
 			if b, err = e.copyBuffer(b, v.shape); err != nil {
 				return nil, err
 			}
 		}
 		returned[v.id] = true
+		if pooled {
+			results[i] = &buffer{Buffer: b, backend: e.backend, pooled: true}
+			continue
+		}
 		results[i] = e.backend.wrap(b)
 	}
 	// Donated inputs nobody consumed are released.

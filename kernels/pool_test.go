@@ -3,8 +3,10 @@ package kernels
 import (
 	"testing"
 
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
+	"github.com/janpfeifer/must"
 )
 
 // The pool hands back released buffers of the same shape, and frees those of
@@ -56,4 +58,66 @@ func TestBufferPoolReuseAndStaleEviction(t *testing.T) {
 	if p.bytes != 0 || len(p.free) != 0 {
 		t.Errorf("clear left %d bytes in %d lists", p.bytes, len(p.free))
 	}
+}
+
+// A kernel output returned by an execution goes back to the pool when the caller
+// finalizes it or donates it to the next execution: the next result reuses its
+// memory, and the finalized buffer refuses to be read or used again.
+func TestReturnedKernelOutputsAreRecycled(t *testing.T) {
+	backend := testBackend(t)
+	s := shapes.Make(dtypes.Float32, 64, 64)
+	b := backend.Builder("recycle")
+	f := b.Main()
+	x := must.M1(f.Parameter("x", s, nil))
+	if err := f.Return([]compute.Value{must.M1(f.Mul(x, x))}, nil); err != nil {
+		t.Fatal(err)
+	}
+	exec := must.M1(b.Compile())
+	defer exec.Finalize()
+	input := must.M1(backend.BufferFromFlatData(0, make([]float32, 64*64), s))
+	run := func(in compute.Buffer, donate bool) (compute.Buffer, *float32) {
+		t.Helper()
+		outs, err := exec.Execute([]compute.Buffer{in}, []bool{donate}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat, err := outs[0].Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outs[0], &flat.([]float32)[0]
+	}
+	first, p1 := run(input, false)
+	if w, ok := first.(*buffer); !ok || !w.pooled {
+		t.Fatalf("the result of a kernel is a %T, not a pooled buffer", first)
+	}
+	if err := first.Finalize(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Data(); err == nil {
+		t.Error("Data on a finalized buffer did not fail")
+	}
+	if err := first.Finalize(); err == nil {
+		t.Error("a second Finalize did not fail")
+	}
+	if _, err := exec.Execute([]compute.Buffer{first}, []bool{false}, 0); err == nil {
+		t.Error("a finalized buffer was accepted as an input")
+	}
+	second, p2 := run(input, false)
+	if p2 != p1 {
+		t.Error("the finalized result's memory was not reused")
+	}
+	// Donated: consumed by the execution, recycled after it.
+	third, p3 := run(second, true)
+	if _, err := second.Data(); err == nil {
+		t.Error("a donated buffer can still be read")
+	}
+	if p3 == p2 {
+		t.Error("the result shares memory with the donated input it was computed from")
+	}
+	_, p4 := run(input, false)
+	if p4 != p2 {
+		t.Error("the donated input's memory was not reused")
+	}
+	_ = third.Finalize()
 }
