@@ -249,7 +249,11 @@ func (f *Function) recordKernel(op compute.OpType, inputs []compute.Value, outSh
 
 // placeholder returns the shadow parameter of shape s (see Function.placeholders).
 func (f *Function) placeholder(s shapes.Shape) (compute.Value, error) {
-	key := fmt.Sprint(s.DType, s.Dimensions, s.AxisNames)
+	b := appendShapeKey(make([]byte, 0, 64), s)
+	for _, name := range s.AxisNames {
+		b = append(append(b, '|'), name...)
+	}
+	key := string(b)
 	if v, ok := f.placeholders[key]; ok {
 		return v, nil
 	}
