@@ -142,35 +142,73 @@ func TestKillAndResume(t *testing.T) {
 	}
 }
 
-// stopAfterFirstCheckpoint starts the CLI, waits for its first checkpoint, then
-// sends sig after a random delay (logged with its seed) and returns the output.
+// stopAfterFirstCheckpoint runs the search, waits for its first checkpoint, then
+// sends sig after a random delay (under 8 s) and returns the output. A search that
+// ends before the signal (a fast machine) is started again, from an empty output
+// directory, with delays under half the bound, up to three times.
 func stopAfterFirstCheckpoint(t *testing.T, bin string, args []string, sig os.Signal) string {
 	t.Helper()
+	dir := args[len(args)-1]
+	maxDelay := 8 * time.Second
+	for attempt := 1; ; attempt++ {
+		out, finished := signalAfterFirstCheckpoint(t, bin, args, sig, maxDelay)
+		if !finished {
+			return out
+		}
+		if attempt == 4 {
+			t.Fatalf("the search ended before the signal %d times:\n%s", attempt, out)
+		}
+		maxDelay /= 2
+		t.Logf("the search ended before the signal; again with a delay under %v", maxDelay)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// signalAfterFirstCheckpoint is one try of stopAfterFirstCheckpoint; finished
+// reports that the search ended before the signal could be sent.
+func signalAfterFirstCheckpoint(t *testing.T, bin string, args []string, sig os.Signal, maxDelay time.Duration) (out string, finished bool) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	latest := filepath.Join(args[len(args)-1], checkpointsDir, "LATEST")
 	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if _, err := os.Stat(latest); err == nil {
 			break
 		}
+		select {
+		case err := <-done:
+			t.Fatalf("the search ended (%v) before its first checkpoint:\n%s", err, buf.String())
+		default:
+		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatalf("no checkpoint after 5 minutes:\n%s", out.String())
+			<-done
+			t.Fatalf("no checkpoint after 5 minutes:\n%s", buf.String())
 		}
 	}
 	seed := uint64(time.Now().UnixNano())
-	delay := time.Duration(rand.New(rand.NewPCG(seed, 1)).Int64N(int64(8 * time.Second)))
+	delay := time.Duration(rand.New(rand.NewPCG(seed, 1)).Int64N(int64(maxDelay)))
 	t.Logf("sending %v %v after the first checkpoint (seed %d)", sig, delay, seed)
-	time.Sleep(delay)
-	if err := cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
+	select {
+	case <-done:
+		return buf.String(), true
+	case <-time.After(delay):
 	}
-	_ = cmd.Wait()
-	return out.String()
+	if err := cmd.Process.Signal(sig); err != nil {
+		<-done
+		return buf.String(), true // it ended between the timer and the signal
+	}
+	<-done
+	// A signal that came as the search was writing its result is too late as well.
+	return buf.String(), strings.Contains(buf.String(), "result=")
 }
 
 func fileExists(path string) bool {
