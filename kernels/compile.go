@@ -179,24 +179,24 @@ func splitSegment(nodes []*node, maxInputs int) [][]*node {
 	start := 0
 	inGroup := map[*node]bool{}
 	external := map[*value]bool{}
-	for i, n := range nodes {
+	// freshInputs lists n's inputs the current group does not have yet.
+	freshInputs := func(n *node) []*value {
 		var fresh []*value
 		for _, in := range n.inputs {
 			if in.node.kind != kindConstant && !inGroup[in.node] && !external[in] && !slices.Contains(fresh, in) {
 				fresh = append(fresh, in)
 			}
 		}
+		return fresh
+	}
+	for i, n := range nodes {
+		fresh := freshInputs(n)
 		if i > start && len(external)+len(fresh) > maxInputs {
 			groups = append(groups, nodes[start:i])
 			start = i
 			clear(inGroup)
 			clear(external)
-			fresh = fresh[:0]
-			for _, in := range n.inputs {
-				if in.node.kind != kindConstant && !slices.Contains(fresh, in) {
-					fresh = append(fresh, in)
-				}
-			}
+			fresh = freshInputs(n)
 		}
 		for _, v := range fresh {
 			external[v] = true

@@ -22,17 +22,18 @@
 // blocks of at most KC (equal blocks, sized from the arguments only), rows in
 // blocks of MC. Each k block of B (KC×NC, kept in L2) and of A (MC×KC) is
 // packed into contiguous micro-panels (B: NR columns, A: MR rows, zero-padded
-// at the edges; A stored m×k is packed row by row, a plain copy with a row
-// stride that avoids L1 set conflicts, since the kernels take any stride of
-// A, so no pack transposes A); the macro-kernel then keeps one A micro-panel in L1 while it
-// streams the B micro-panels through it ([3]; A is the broadcast operand).
+// at the edges). Since the kernels take any row stride of A, A stored m×k is
+// packed row by row — a plain copy, with a row stride that keeps the rows in
+// different L1 sets — and never transposed. The macro-kernel then keeps one A
+// micro-panel in L1 while it streams the B micro-panels through it ([3]; A is
+// the broadcast operand).
 // Buffers come from a sync.Pool, so a call does not allocate in the steady
 // state. Packing is skipped where it does not pay: the kernels take arbitrary
 // row and k strides for A, so A is read in place when it is not reused (a
 // single B micro-panel, as in convolutions with at most 32 output channels)
 // or when its layout does not alias in L1; B is read in place when it is a
-// single micro-panel. In-place A operands are prefetched one micro-panel (or
-// one k block) ahead by the kernel. Partial tiles at the right and bottom
+// single micro-panel. In-place A operands, and A packed row by row, are
+// prefetched one micro-panel (or one k block) ahead by the kernel. Partial tiles at the right and bottom
 // edges run the same kernel on a private MR×NR tile and copy back only the
 // valid part, so nothing outside A, B and C is ever read or written. Tiny
 // products (m*n*k < 512) use plain loops.

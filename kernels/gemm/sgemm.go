@@ -464,14 +464,17 @@ func (j *job) tile(ws *workspace, ic, mc, jc, nc, pc, kc, ir, jr int, aDirect, b
 	var ap *float32
 	var ars, aks, pf, pfs uintptr
 	switch {
-	case (!aDirect || mcur < mr) && j.transA:
-		ap, ars, aks = &ws.a[ir*mr*kc], 4, uintptr(mr)*4
 	case !aDirect || mcur < mr:
-		// Packed row by row (see packA): prefetch the next micro-panel.
-		rs := rowStride(kc)
-		ap, ars, aks = &ws.a[ir*mr*rs], uintptr(rs)*4, 4
-		if jr == 0 && (ir+1)*mr < mc {
-			pf, pfs = uintptr(unsafe.Pointer(ap))+uintptr(mr)*ars, 64
+		// Packed (see packA): step-major, or row by row with the next
+		// micro-panel prefetched.
+		ap = &ws.a[ir*j.aPanelStride(kc)]
+		if j.transA {
+			ars, aks = 4, uintptr(mr)*4
+		} else {
+			ars, aks = uintptr(rowStride(kc))*4, 4
+			if jr == 0 && (ir+1)*mr < mc {
+				pf, pfs = uintptr(unsafe.Pointer(ap))+uintptr(mr)*ars, 64
+			}
 		}
 	case j.transA:
 		// In place, stored k×m: prefetch the panel's rows for the next k block.
