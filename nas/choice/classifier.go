@@ -164,4 +164,3 @@ func (c *Classifier) Close() { c.exec.Finalize() }
 func (p Prediction) String() string {
 	return fmt.Sprintf("%s (%.1f%%)", p.Label, 100*p.Probability)
 }
-
