@@ -3,6 +3,7 @@ package choice
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -115,7 +116,7 @@ func (sh *Shared) Evaluate(a nas.Arch) (float64, error) {
 		}
 		outs, err := exec.Call(batchTensors(sh.train, sh.batch))
 		if err != nil {
-			return 0, errors.WithMessagef(err, "shared step %d", sh.steps)
+			return 0, errors.WithMessagef(err, "shared step %d%s", sh.steps, shapeHint(err))
 		}
 		if l := float64(tensors.ToScalar[float32](outs[0])); math.IsNaN(l) || math.IsInf(l, 0) {
 			return 0, errors.Errorf("shared step %d: loss %g: lower the learning rate", sh.steps, l)
@@ -194,6 +195,15 @@ func (sh *Shared) graph(use string, a nas.Arch) (*model.Exec, error) {
 	sh.graphs[key] = exec
 	sh.recent = append(sh.recent, key)
 	return exec, nil
+}
+
+// shapeHint explains a variable asked for two shapes: a layer whose weight shape
+// depends on a choice, built in a scope that does not.
+func shapeHint(err error) string {
+	if strings.Contains(err.Error(), "with different shape from original") {
+		return " (a layer's weight shape depends on a choice: build it in a scope named after the values that set its shape, e.g. scope.In(\"dense%dx%d\", in, units); see the package doc, Weight sharing)"
+	}
+	return ""
 }
 
 // Close frees the compiled graphs.

@@ -17,7 +17,8 @@ func MLP(numClasses int) nas.ImageModel {
 		x = Reshape(x, x.Shape().Dimensions[0], -1)
 		x = choice.Repeat(scope, "layers", x, []int{1, 2, 3}, func(s *model.Scope, _ int, x *Node) *Node {
 			units := choice.Value(s, "units", 16, 32, 64)
-			x = layers.DenseWithBias(s.In("dense%d", units), x, units)
+			// the weights' shape is inputs × units: one set of weights per pair
+			x = layers.DenseWithBias(s.In("dense%dx%d", x.Shape().Dimensions[1], units), x, units)
 			return choice.Op(s, "act", x,
 				choice.Named("relu", func(_ *model.Scope, x *Node) *Node { return activation.Relu(x) }),
 				choice.Named("tanh", func(_ *model.Scope, x *Node) *Node { return Tanh(x) }))
