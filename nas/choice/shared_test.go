@@ -209,3 +209,31 @@ func TestSharedExplainsAWeightShapeThatDependsOnAChoice(t *testing.T) {
 		t.Fatalf("Evaluate = %v, want the weight-sharing hint", err)
 	}
 }
+
+func TestSearchRunsEveryStrategyOnTheSpace(t *testing.T) {
+	s, err := choice.New("mlp", models.MLP(2), 1, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend, err := nas.DefaultBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := blobs(t, 64)
+	for _, strategy := range []string{"random", "reinforce", "evolution"} {
+		for _, shared := range []*choice.SharedConfig{{BatchSize: 16, StepsPerArch: 2}, nil} {
+			cfg := choice.SearchConfig{Strategy: strategy, Queries: 6, Seed: 1, Shared: shared,
+				Train: nas.TrainConfig{Epochs: 1, BatchSize: 16, LearningRate: 0.1, Seed: 1}}
+			h, err := choice.Search(backend, s, ds, ds, cfg)
+			if err != nil {
+				t.Fatalf("%s (shared %v): %v", strategy, shared != nil, err)
+			}
+			if len(h.Curve) != 6 || s.Validate(h.Best) != nil || h.BestReward < 0.5 {
+				t.Errorf("%s (shared %v): %d queries, best %v scoring %.2f", strategy, shared != nil, len(h.Curve), h.Best, h.BestReward)
+			}
+		}
+	}
+	if _, err := choice.Search(backend, s, ds, ds, choice.SearchConfig{Strategy: "grid", Queries: 1}); err == nil {
+		t.Error("an unknown strategy was accepted")
+	}
+}
