@@ -21,6 +21,7 @@ var commands = map[string]command{
 	"mnist":   {"train a small CNN on MNIST on the chosen backend and report test accuracy", runMNIST},
 	"backend": {"print which backend GoNAS uses (GOMLX_BACKEND, XLA plugin, or the embedded one)", runBackend},
 	"draw":    {"draw an architecture of a search space as SVG or graphviz DOT", runDraw},
+	"info":    {"print an architecture's parameters and multiply-adds (params=, madds=)", runInfo},
 	"jupyter": {"set up the GoNB notebook kernel (install) and execute notebooks headless (run)", runJupyter},
 
 	"bench201": {"compare random search, REINFORCE and regularized evolution on the NAS-Bench-201 table", runBench201},
