@@ -32,7 +32,9 @@ type Sizes struct {
 	Filters       int    // C: nasnet, enas-micro, enas-macro; nb201's first-stage channels
 	CellsPerStage int    // N: nasnet, enas-micro, nb201
 	Layers        int    // enas-macro's L (default: read from the arc)
+	Fixed         bool   // enas-macro: the reference's final (fixed-architecture) child, ENASMacro.Fixed
 	Concat        string // nasnet's ConcatRule: "unused" or "tf"
+	ImageNet      bool   // nasnet: NASNet Mobile's ImageNet stem and size (NASNetMobileConfig) instead of CIFAR's
 }
 
 // FitSpace returns the space called name at its default configuration, changed by
@@ -94,6 +96,9 @@ func genotypeBlocks(text string) (*genotypeText, int) {
 
 func fitNASNet(text string, sz Sizes) (nas.Space, error) {
 	cfg := DefaultNASNetConfig()
+	if sz.ImageNet {
+		cfg = NASNetMobileConfig()
+	}
 	cfg.Filters = pick(sz.Filters, cfg.Filters)
 	cfg.CellsPerStage = pick(sz.CellsPerStage, cfg.CellsPerStage)
 	if sz.Concat != "" {
@@ -139,6 +144,7 @@ func fitENASMicro(text string, sz Sizes) (nas.Space, error) {
 func fitENASMacro(text string, sz Sizes) (nas.Space, error) {
 	s := NewENASMacro()
 	s.Filters = pick(sz.Filters, s.Filters)
+	s.Fixed = sz.Fixed
 	switch {
 	case sz.Layers > 0:
 		s.Layers = sz.Layers
