@@ -23,7 +23,7 @@ type cellSpec []nodeSpec
 var slotNames = [2]string{"x", "y"}
 
 // unused lists, in order, the nodes (cell inputs included) that no node reads:
-// the cell output concatenates them [1, 2].
+// the cell output concatenates them [1, 2] under ConcatUnused.
 func (c cellSpec) unused() []int {
 	used := make([]bool, len(c)+2)
 	for _, nd := range c {

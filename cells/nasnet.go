@@ -215,8 +215,9 @@ func (s *NASNet) encode(normal, reduce cellSpec) nas.Arch {
 // write it: (op, input) pairs of blocks 0-4, x then y, with input 0 = h_{i-1} and
 // 1 = h_i (TensorFlow numbers the inputs the other way round); all blocks add.
 // TensorFlow's hard-coded used_hiddenstates also concatenate h_{i-1} into the normal
-// cell's output and block 1 into the reduction cell's; the paper's rule (and DARTS)
-// concatenate the unused states only, as this package does.
+// cell's output and block 1 into the reduction cell's (ConcatTF builds that); the
+// paper's text and DARTS concatenate the unused states only (ConcatUnused, the
+// default).
 const (
 	NASNetAGenotype = "Genotype(normal=[('sep_conv_5x5', 1), ('sep_conv_3x3', 0), ('sep_conv_5x5', 0), ('sep_conv_3x3', 0), " +
 		"('avg_pool_3x3', 1), ('skip_connect', 0), ('avg_pool_3x3', 0), ('avg_pool_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 1)], " +
