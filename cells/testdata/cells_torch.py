@@ -309,6 +309,12 @@ DARTS_V2 = nasnet_from_genotype(
      ("skip_connect", 0), ("skip_connect", 0), ("dil_conv_3x3", 2)],
     [("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2), ("max_pool_3x3", 1), ("max_pool_3x3", 0),
      ("skip_connect", 2), ("skip_connect", 2), ("max_pool_3x3", 1)])
+# quark0/darts cnn/genotypes.py DARTS_V1 (first-order DARTS).
+DARTS_V1 = nasnet_from_genotype(
+    [("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("skip_connect", 0), ("sep_conv_3x3", 1), ("skip_connect", 0),
+     ("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("skip_connect", 2)],
+    [("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2), ("max_pool_3x3", 0), ("max_pool_3x3", 0),
+     ("skip_connect", 2), ("skip_connect", 2), ("avg_pool_3x3", 0)])
 # The ENAS paper's best micro cell (its figure, as genotype collections write it).
 ENAS_PAPER = enas_from_genotype(
     [("sep_conv_3x3", 1), ("skip_connect", 1), ("sep_conv_5x5", 1), ("skip_connect", 0), ("avg_pool_3x3", 0),
@@ -349,6 +355,7 @@ def main():
         ("nasnet", "nasnet-a", mobile_nasnet, NASNET_A),
         ("nasnet", "darts-v2", small_darts, DARTS_V2),
         ("nasnet", "darts-v2", darts, DARTS_V2),
+        ("nasnet", "darts-v1", darts, DARTS_V1),
         ("enas-micro", "enas", small_enas, ENAS_PAPER),
         ("enas-micro", "enas-fixed-arc", small_enas, ENAS_FIXED),
         ("enas-micro", "enas", final_enas, ENAS_PAPER),
