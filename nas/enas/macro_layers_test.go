@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
 )
 
 // The macro paper preset retrains the reference's 24-layer arc
@@ -43,6 +46,28 @@ func TestMacroRetrainLayersFromPresetOrArc(t *testing.T) {
 		a, err := ParseArch(&scaled, nil, c.arc)
 		if err != nil || len(a.Choices) != c.length {
 			t.Errorf("scaled preset read a %d-integer arc as %d choices (%v)", c.length, len(a.Choices), err)
+		}
+	}
+}
+
+// Retrain builds an arc at its own depth: the reference's 24-layer arc and a
+// 12-layer arc the paper preset's search derives both fit the retraining space.
+func TestMacroRetrainSpaceFitsTheArc(t *testing.T) {
+	paper, err := Preset("enas-macro", "paper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layers := range []int{24, paper.Child.Layers} {
+		a := nas.Arch{Space: "enas-macro", Choices: make([]int, layers*(layers+1)/2)}
+		sp, err := retrainSpace(&paper, nil, archLayers(&paper, a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sp.Validate(a); err != nil {
+			t.Errorf("a %d-layer arc does not fit its retraining space: %v", layers, err)
+		}
+		if got := sp.(*cells.ENASMacro).Layers; got != layers || !sp.(*cells.ENASMacro).Fixed {
+			t.Errorf("a %d-layer arc is retrained with %d layers (fixed child %v)", layers, got, sp.(*cells.ENASMacro).Fixed)
 		}
 	}
 }
