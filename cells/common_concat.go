@@ -40,7 +40,9 @@ type ConcatRule int
 const (
 	// ConcatUnused concatenates the states no block reads.
 	ConcatUnused ConcatRule = iota
-	// ConcatTF also concatenates h_{i-1} when a block reads it (TensorFlow's NASNet).
+	// ConcatTF is TensorFlow's NASNet build: NASNet-A's hard-coded lists, for
+	// other cells h_{i-1} and the states no block reads; its first cell takes the
+	// stem's output unfitted.
 	ConcatTF
 )
 

@@ -233,7 +233,7 @@ func (f genotypeFormat) parseCells(text string) (normal, reduce cellSpec, err er
 		}
 		if concat, ok := g.concats[name]; ok && f.concat != nil && !slices.Equal(concat, f.concat(spec, ci == 1)) {
 			return nil, nil, t.errAt(g.tokens[name+"_concat"], fmt.Sprintf("%s_concat %v is not what this network concatenates", name, concat),
-				fmt.Sprintf("%v (gonas info, draw and retrain fit a NASNet space to a genotype's lists)", f.concat(spec, ci == 1)))
+				fmt.Sprintf("%v, the states this network concatenates (cells.FitSpace, as gonas info and draw use it, sizes a NASNet space to a genotype's lists)", f.concat(spec, ci == 1)))
 		}
 		specs[ci] = spec
 	}
