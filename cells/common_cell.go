@@ -23,7 +23,7 @@ type cellSpec []nodeSpec
 var slotNames = [2]string{"x", "y"}
 
 // unused lists, in order, the nodes (cell inputs included) that no node reads:
-// the cell output concatenates them [1, 2].
+// the cell output concatenates them [1, 2] under ConcatUnused.
 func (c cellSpec) unused() []int {
 	used := make([]bool, len(c)+2)
 	for _, nd := range c {
@@ -42,11 +42,15 @@ func (c cellSpec) unused() []int {
 // cell's input resolution (that of prev): prevPrev is first halved by a
 // factorized reduction when it has twice the resolution of prev (after a
 // reduction cell), or fitted by ReLU-1x1-BN when its width (all parts together)
-// differs, as the reference code does; prev is fitted as cellStyle.inputs says. Scopes: s/pre0, s/pre1.
-func (n *cnet) cellInputs(s *model.Scope, prevPrev, prev state, filters int, sty cellStyle) (in0, in1 state) {
+// differs, as the reference code does (unless rawPrevPrev: see
+// cellStyle.rawFirstInput); prev is fitted as cellStyle.inputs says. Scopes:
+// s/pre0, s/pre1.
+func (n *cnet) cellInputs(s *model.Scope, prevPrev, prev state, filters int, sty cellStyle, rawPrevPrev bool) (in0, in1 state) {
 	pp := prevPrev[0]
 	s0 := s.At("pre0")
 	switch {
+	case rawPrevPrev:
+		in0 = renamed("in0", prevPrev)
 	case pp.h != prev[0].h:
 		if pp.h != 2*prev[0].h && pp.h != 2*prev[0].h-1 {
 			exceptions.Panicf("cells: cell input h(i-2) is %dx%d, h(i-1) is %dx%d: not twice the size", pp.h, pp.w, prev[0].h, prev[0].w)
@@ -95,10 +99,11 @@ func renamed(prefix string, st state) state {
 // common_droppath.go). Ops reading the cell inputs stride by 2 in a reduction
 // cell. Node k's op in slot x lives in s/node<k>/x/<op key>; in training, its
 // output goes through drop-path (unless it is an identity). The output concatenates the unused
-// nodes, those at twice the output resolution (unused cell inputs of a reduction
-// cell) first halved by a factorized reduction in s/out/reduce_in<k>.
-func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev state, filters int, reduction bool, sty cellStyle, pos int) state {
-	in0, in1 := n.cellInputs(s, prevPrev, prev, filters, sty)
+// states listed in outputs (see ConcatRule), those at twice the output resolution
+// (cell inputs of a reduction cell) first halved by a factorized reduction in
+// s/out/reduce_in<k>.
+func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev state, filters int, reduction bool, outputs []int, sty cellStyle, pos int) state {
+	in0, in1 := n.cellInputs(s, prevPrev, prev, filters, sty, sty.rawFirstInput && pos == 0)
 	states := []state{in0, in1}
 	keep := n.cellKeep(pos)
 	for b, nd := range spec {
@@ -122,10 +127,14 @@ func (n *cnet) cell(s *model.Scope, spec cellSpec, ops []opDef, prevPrev, prev s
 	}
 	outH := states[len(states)-1][0].h
 	var out state
-	for _, k := range spec.unused() {
+	for _, k := range outputs {
 		st := states[k]
-		if st[0].h != outH {
+		switch {
+		case st[0].h != outH:
 			st = single(fmt.Sprintf("in%d", k), n.factorizedReduce(s.At("out").At("reduce_in%d", k), st, false, filters))
+		case k < 2 && st.channels() != filters:
+			fit := s.At("out").At("fit_in%d", k)
+			st = single(fmt.Sprintf("in%d", k), n.bn(fit.At("bn"), n.convState(fit.At("conv"), st, false, filters, 1, 1, 1, 1, 1)))
 		}
 		out = append(out, st...)
 	}

@@ -15,8 +15,8 @@ type cellLabels struct {
 
 // cellGraph draws a cell as in the NASNet and ENAS papers' figures [1, 2]: the two
 // inputs, one box per op, the combine node of each block, and the concatenation of
-// the unused nodes into the output.
-func cellGraph(title string, spec cellSpec, ops []opDef, lb cellLabels) *draw.Graph {
+// states listed in outputs into the output.
+func cellGraph(title string, spec cellSpec, ops []opDef, outputs []int, lb cellLabels) *draw.Graph {
 	g := draw.New(title)
 	g.Add(draw.Input, "n0", lb.inputs[0]).Add(draw.Input, "n1", lb.inputs[1])
 	for b, nd := range spec {
@@ -40,7 +40,7 @@ func cellGraph(title string, spec cellSpec, ops []opDef, lb cellLabels) *draw.Gr
 		}
 	}
 	g.Add(draw.Combine, "concat", "concat").Add(draw.Output, "out", lb.output)
-	for _, k := range spec.unused() {
+	for _, k := range outputs {
 		g.Connect(fmt.Sprintf("n%d", k), "concat", "")
 	}
 	g.Connect("concat", "out", "")

@@ -17,8 +17,10 @@ import (
 //
 // Each cell lists two (op, input) pairs per node, in node order; input 0 is the
 // older cell input h(i-2) (NASNet's h_{i-1}), 1 the newer, k ≥ 2 node k. The
-// concat lists (or range(a, b)) must name exactly the nodes no node reads; they may
-// be left out. The nodes always add their two inputs.
+// concat lists ([2, 3] or range(a, b)) name the states the cell's output
+// concatenates; a space's genotype format reads only the lists its network builds
+// (left out: whatever they are), and FitSpace sets a NASNet space's lists from a
+// genotype's. The nodes always add their two inputs.
 
 // gene is one (op, input) pair with its tokens, for error messages.
 type gene struct {
@@ -184,6 +186,10 @@ type genotypeFormat struct {
 	blocks int
 	encode func(normal, reduce cellSpec) nas.Arch
 	decode func(a nas.Arch) (normal, reduce cellSpec, err error)
+	// concat lists the states the space's network concatenates into a cell's
+	// output; nil (to read a named architecture whatever the space's concat rule)
+	// skips the check of a genotype's lists.
+	concat func(spec cellSpec, reduction bool) []int
 }
 
 // FormatName is "genotype".
@@ -191,16 +197,25 @@ func (f genotypeFormat) FormatName() string { return "genotype" }
 
 // Parse reads a genotype; errors name the token, its offset and what was expected.
 func (f genotypeFormat) Parse(text string) (nas.Arch, error) {
-	g, err := parseGenotypeText(text)
+	normal, reduce, err := f.parseCells(text)
 	if err != nil {
 		return nas.Arch{}, err
+	}
+	return f.encode(normal, reduce), nil
+}
+
+// parseCells reads a genotype's two cells, checking its concat lists when f.concat is set.
+func (f genotypeFormat) parseCells(text string) (normal, reduce cellSpec, err error) {
+	g, err := parseGenotypeText(text)
+	if err != nil {
+		return nil, nil, err
 	}
 	t := &tokenizer{format: "genotype"}
 	var specs [2]cellSpec
 	for ci, name := range []string{"normal", "reduce"} {
 		genes := g.cells[name]
 		if len(genes) != 2*f.blocks {
-			return nas.Arch{}, t.errAt(g.tokens[name], fmt.Sprintf("the %s cell lists %d (op, input) pairs", name, len(genes)),
+			return nil, nil, t.errAt(g.tokens[name], fmt.Sprintf("the %s cell lists %d (op, input) pairs", name, len(genes)),
 				fmt.Sprintf("%d (two per node, %d nodes)", 2*f.blocks, f.blocks))
 		}
 		spec := make(cellSpec, f.blocks)
@@ -208,21 +223,21 @@ func (f genotypeFormat) Parse(text string) (nas.Arch, error) {
 			b, slot := i/2, i%2
 			op := slices.IndexFunc(f.ops, func(d opDef) bool { return d.genotype == gn.op })
 			if op < 0 {
-				return nas.Arch{}, t.errAt(gn.opTok, fmt.Sprintf("unknown op in the %s cell", name), "one of "+f.opNames())
+				return nil, nil, t.errAt(gn.opTok, fmt.Sprintf("unknown op in the %s cell", name), "one of "+f.opNames())
 			}
 			if gn.input >= b+2 {
-				return nas.Arch{}, t.errAt(gn.inTok, fmt.Sprintf("input of node %d of the %s cell out of range", b+2, name),
+				return nil, nil, t.errAt(gn.inTok, fmt.Sprintf("input of node %d of the %s cell out of range", b+2, name),
 					fmt.Sprintf("an earlier node, 0 to %d", b+1))
 			}
 			spec[b].op[slot], spec[b].in[slot] = op, gn.input
 		}
-		if concat, ok := g.concats[name]; ok && !slices.Equal(concat, spec.unused()) {
-			return nas.Arch{}, t.errAt(g.tokens[name+"_concat"], fmt.Sprintf("%s_concat %v is not the set of unused nodes", name, concat),
-				fmt.Sprintf("%v (the nodes no node reads)", spec.unused()))
+		if concat, ok := g.concats[name]; ok && f.concat != nil && !slices.Equal(concat, f.concat(spec, ci == 1)) {
+			return nil, nil, t.errAt(g.tokens[name+"_concat"], fmt.Sprintf("%s_concat %v is not what this network concatenates", name, concat),
+				fmt.Sprintf("%v, the states this network concatenates (cells.FitSpace, as gonas info and draw use it, sizes a NASNet space to a genotype's lists)", f.concat(spec, ci == 1)))
 		}
 		specs[ci] = spec
 	}
-	return f.encode(specs[0], specs[1]), nil
+	return specs[0], specs[1], nil
 }
 
 // Format writes a in the genotype text; it fails for nodes that concatenate.
@@ -251,7 +266,7 @@ func (f genotypeFormat) Format(a nas.Arch) (string, error) {
 			}
 		}
 		b.WriteString("], " + name + "_concat=[")
-		for i, u := range spec.unused() {
+		for i, u := range f.concat(spec, ci == 1) {
 			if i > 0 {
 				b.WriteString(", ")
 			}

@@ -13,7 +13,7 @@ const (
 	opSep                    // k×k depthwise-separable convolution, applied twice [1, 2]
 	opConv                   // k×k convolution
 	opConvPair               // 1×k then k×1 convolution
-	opDilated                // k×k convolution of dilation 2
+	opDilated                // k×k separable convolution of dilation 2, applied once (DARTS's DilConv [3])
 	opAvg                    // k×k average pooling (padding excluded)
 	opMax                    // k×k max pooling
 )
@@ -38,6 +38,12 @@ type cellStyle struct {
 	// unused nodes, to the cell's width (ENAS's search-time cells) instead of the
 	// concatenation itself.
 	outputConv bool
+	// rawFirstInput: the network's first cell takes the stem's output as it is
+	// for h(i-2) (TensorFlow's NASNet, whose first cell has no previous layer and
+	// uses its input for both) instead of fitting it to the cell's width; an
+	// output that concatenates it fits it with a 1x1 convolution and BN
+	// (nasnet_utils.py's factorized_reduction of stride 1).
+	rawFirstInput bool
 }
 
 // inputStyle is how a cell prepares its input h(i-1).
@@ -72,12 +78,13 @@ func (n *cnet) applyOp(s *model.Scope, d opDef, in state, filters, stride int, s
 			out = n.bn(ss.At("bn"), n.convState(ss.At("pointwise"), dw, false, filters, 1, 1, 1, 1, 1))
 			x = single("sep", out)
 		}
-	case opConv, opDilated:
-		dil := 1
-		if d.kind == opDilated {
-			dil = 2
-		}
-		y := n.convState(s.At("conv"), n.reluState(in), false, filters, d.k, d.k, stride, stride, dil)
+	case opDilated:
+		// Once: ReLU, depthwise k×k of dilation 2 (striding), pointwise 1x1, BN, as
+		// DARTS's DilConv (operations.py) builds dil_conv_3x3 and dil_conv_5x5.
+		dw := n.depthwiseState(s.At("depthwise"), n.reluState(in), d.k, stride, 2)
+		out = n.bn(s.At("bn"), n.convState(s.At("pointwise"), dw, false, filters, 1, 1, 1, 1, 1))
+	case opConv:
+		y := n.convState(s.At("conv"), n.reluState(in), false, filters, d.k, d.k, stride, stride, 1)
 		out = n.bn(s.At("bn"), y)
 	case opConvPair:
 		// ReLU, 1×k (striding along W), k×1 (striding along H), BN, as DARTS's conv_7x1_1x7.

@@ -25,6 +25,7 @@ type stackConfig struct {
 	auxSame  bool
 	style    cellStyle
 	ops      []opDef
+	concat   cellConcat // the states each cell's output concatenates
 	// dropPathKeep and dropoutKeep are the keep probabilities of drop-path in the
 	// cells and of dropout before the dense layer (0 or 1: off; see
 	// common_droppath.go).
@@ -70,7 +71,8 @@ func (n *cnet) classifier(scope *model.Scope, x fmap, normal, reduce cellSpec, c
 			spec, reduction = reduce, true
 			filters *= 2
 		}
-		out := n.cell(scope.At("cell%d", i), spec, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], filters, reduction, cfg.style, cfg.stemCells()+i)
+		out := n.cell(scope.At("cell%d", i), spec, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], filters, reduction,
+			cfg.concat.outputs(spec, reduction), cfg.style, cfg.stemCells()+i)
 		outputs = append(outputs, out)
 		if cfg.aux && i == cfg.auxAfter {
 			aux, hasAux = n.auxHead(scope.At("aux"), out, cfg, numClasses), true
@@ -93,7 +95,8 @@ func (n *cnet) imagenetStem(scope *model.Scope, x fmap, reduce cellSpec, cfg sta
 		if cfg.filters%div != 0 {
 			exceptions.Panicf("cells: the ImageNet stem needs a width divisible by 4, got %d", cfg.filters)
 		}
-		out := n.cell(scope.At("stem_cell%d", j), reduce, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], cfg.filters/div, true, cfg.style, j)
+		out := n.cell(scope.At("stem_cell%d", j), reduce, cfg.ops, outputs[len(outputs)-2], outputs[len(outputs)-1], cfg.filters/div, true,
+			cfg.concat.outputs(reduce, true), cfg.style, j)
 		outputs = append(outputs, out)
 	}
 	return outputs[1:]

@@ -17,13 +17,15 @@ type torchFixture struct {
 		Space  string `json:"space"`
 		Name   string `json:"name"`
 		Config struct {
-			Blocks         int  `json:"blocks"`
-			Filters        int  `json:"filters"`
-			CellsPerStage  int  `json:"cells_per_stage"`
-			StemMultiplier int  `json:"stem_multiplier"`
-			ImageSize      int  `json:"image_size"`
-			ImageNetStem   bool `json:"imagenet_stem"`
-			OutputConv     bool `json:"output_conv"`
+			Blocks         int   `json:"blocks"`
+			Filters        int   `json:"filters"`
+			CellsPerStage  int   `json:"cells_per_stage"`
+			StemMultiplier int   `json:"stem_multiplier"`
+			ImageSize      int   `json:"image_size"`
+			ImageNetStem   bool  `json:"imagenet_stem"`
+			OutputConv     bool  `json:"output_conv"`
+			NormalConcat   []int `json:"normal_concat"`
+			ReduceConcat   []int `json:"reduce_concat"`
 		} `json:"config"`
 		Choices []int `json:"choices"`
 		Classes int   `json:"classes"`
@@ -33,7 +35,7 @@ type torchFixture struct {
 }
 
 // Cost (parameters and multiply-adds) equals that of the PyTorch networks, for
-// NASNet-A (CIFAR 6@768 and Mobile), the ENAS cells (final and search children) and
+// NASNet-A (CIFAR 6@768 and Mobile), DARTS V2 (its concat lists, 4 blocks), the ENAS cells (final and search children) and
 // random architectures at test size.
 func TestCellCostsMatchPyTorch(t *testing.T) {
 	blob, err := os.ReadFile("testdata/cells_torch.json")
@@ -57,7 +59,8 @@ func TestCellCostsMatchPyTorch(t *testing.T) {
 		switch c.Space {
 		case "nasnet":
 			sp, err := NewNASNet(NASNetConfig{Blocks: cf.Blocks, Filters: cf.Filters, CellsPerStage: cf.CellsPerStage,
-				StemMultiplier: cf.StemMultiplier, ImageNetStem: cf.ImageNetStem, ImageSize: cf.ImageSize, ImageChannels: 3})
+				StemMultiplier: cf.StemMultiplier, ImageNetStem: cf.ImageNetStem, ImageSize: cf.ImageSize, ImageChannels: 3,
+				NormalConcat: cf.NormalConcat, ReduceConcat: cf.ReduceConcat})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,8 @@
 // Both search a normal and a reduction cell of B nodes; node k ≥ 2 adds (or, in
 // NASNet, may concatenate) two ops applied to two earlier nodes, nodes 0 and 1 being
 // the outputs of the two previous cells, and the cell outputs the concatenation of
-// the nodes no node reads. The shared machinery is in the common_*.go files: the
+// the nodes no node reads (NASNet: or TensorFlow's lists, or a DARTS genotype's;
+// see ConcatRule in common_concat.go). The shared machinery is in the common_*.go files: the
 // layers (common_net.go, which both builds graphs and counts parameters and
 // multiply-adds, so Cost always describes the network built), hidden states as lists
 // of parts (common_state.go), the ops (common_ops.go), the cell (common_cell.go), the
@@ -39,16 +40,24 @@
 // longer depend on which other nodes are concatenated.
 //
 // Formats: canonical JSON (nas.Arch), DARTS genotypes [3] for both spaces (nodes
-// that concatenate cannot be written), and ENAS integer strings for ENAS micro
+// that concatenate cannot be written; FitSpace, in common_fit.go, sizes a space
+// to a genotype's blocks and concat lists, or to an ENAS arc's length, as gonas
+// draw and info read them), and ENAS integer strings for ENAS micro
 // (per node "x_id x_op y_id y_op", normal cell then reduction cell, ops numbered
 // 0 sep3x3, 1 sep5x5, 2 avg3x3, 3 max3x3, 4 identity as in the reference code).
 // Parse errors name the token, its position and what was expected.
 //
+// Ops follow DARTS's code where DARTS has them [3]: separable convolutions are
+// applied twice, dil_conv_3x3 is a separable dilated convolution (ReLU, depthwise
+// 3x3 of dilation 2, pointwise, BN).
+//
 // Named architectures: NASNet-A (nasnet-a) [1], the ENAS paper's best micro cell
-// (enas) and the reference code's fixed architecture (enas-fixed-arc) [2]; the
+// (enas) and the reference code's fixed architecture (enas-fixed-arc) [2]; and
+// PublishedGenotypes (darts-v1, darts-v2, amoebanet-a) for FitSpace; the
 // drawings of NASNet-A's and the ENAS cell's normal and reduction cells are under
 // docs/. Costs are checked against PyTorch builds of the same networks
-// (testdata/cells_torch.py writes testdata/cells_torch.json).
+// (testdata/cells_torch.py writes testdata/cells_torch.json), and published
+// models' counts against their papers and code (common_published_test.go).
 //
 // References:
 //

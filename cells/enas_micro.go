@@ -213,7 +213,8 @@ func (s *ENASMicro) Format(a nas.Arch) (string, error) {
 
 // Genotype returns the DARTS genotype format of the space.
 func (s *ENASMicro) Genotype() nas.Format {
-	return genotypeFormat{ops: ENASMicroOps, blocks: s.cfg.Nodes, encode: s.encode, decode: s.decode}
+	return genotypeFormat{ops: ENASMicroOps, blocks: s.cfg.Nodes, encode: s.encode, decode: s.decode,
+		concat: func(spec cellSpec, _ bool) []int { return spec.unused() }}
 }
 
 // Formats lists the text formats of the space besides JSON: ENAS strings and genotypes.
@@ -293,9 +294,9 @@ func (s *ENASMicro) CellGraph(a nas.Arch, cell string) (*draw.Graph, error) {
 	lb := cellLabels{inputs: [2]string{"h_{i-2}", "h_{i-1}"}, output: "h_{i}", nodeNames: true}
 	switch cell {
 	case "normal":
-		return cellGraph("ENAS convolutional cell", normal, ENASMicroOps, lb), nil
+		return cellGraph("ENAS convolutional cell", normal, ENASMicroOps, normal.unused(), lb), nil
 	case "reduce", "reduction":
-		return cellGraph("ENAS reduction cell", reduce, ENASMicroOps, lb), nil
+		return cellGraph("ENAS reduction cell", reduce, ENASMicroOps, reduce.unused(), lb), nil
 	}
 	return nil, errors.Errorf("ENAS micro: unknown cell %q, expected normal or reduce", cell)
 }

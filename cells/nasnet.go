@@ -33,8 +33,11 @@ var NASNetOps = []opDef{
 var NASNetCombines = []string{"add", "concat"}
 
 // NASNetConfig sizes a NASNet network. The default (DefaultNASNetConfig) is the
-// paper's CIFAR-10 NASNet-A 6@768: N=6, C=32 (768 = 32·4·6 filters in the
-// penultimate layer), stem of 3·C.
+// paper's CIFAR-10 NASNet-A 6@768: N=6, C=32, stem of 3·C. The paper names a
+// network N@P, P being the width of the penultimate layer: 768 = 6 states of
+// 4·C = 128 filters, as TensorFlow's code concatenates them (Concat ConcatTF).
+// Under the default ConcatUnused the same network is 640 wide (5 states): see
+// ConcatRule.
 type NASNetConfig struct {
 	Blocks         int  // B, blocks per cell (5)
 	Filters        int  // C, width of the first stage's cells (even)
@@ -43,6 +46,12 @@ type NASNetConfig struct {
 	ImageNetStem   bool // the ImageNet stem (stride-2 conv and two reduction cells) instead of CIFAR's
 	ImageSize      int  // input height and width, for Cost (32 for CIFAR, 224 for NASNet Mobile)
 	ImageChannels  int  // input channels, for Cost (3)
+	// Concat is which states a cell's output concatenates (ConcatUnused, the
+	// default, or ConcatTF); NormalConcat and ReduceConcat, when set, list them
+	// explicitly, as a DARTS genotype's normal_concat and reduce_concat do (DARTS's
+	// own cells concatenate every block, read or not).
+	Concat                     ConcatRule
+	NormalConcat, ReduceConcat []int
 	// AuxHead adds the auxiliary classifier after the last normal cell before the
 	// second reduction (ImageModelWithAux); ImageModel ignores it.
 	AuxHead bool
@@ -55,13 +64,27 @@ type NASNetConfig struct {
 	DropPathKeep, DropoutKeep float64
 }
 
-// DefaultNASNetConfig is CIFAR-10 NASNet-A 6@768, its regularizers left off (set
-// DropPathKeep 0.6 for the paper's training).
+// DefaultNASNetConfig is CIFAR-10 NASNet-A 6@768's size (N=6, C=32), its
+// regularizers left off (set DropPathKeep 0.6 for the paper's training), its
+// cells' outputs concatenating the unused states (ConcatUnused), as DARTS's
+// PyTorch NASNet-A does: 640 wide at the penultimate layer, 3,061,738
+// parameters. NASNetTFConfig is the network TensorFlow builds, 768 wide.
 func DefaultNASNetConfig() NASNetConfig {
 	return NASNetConfig{Blocks: 5, Filters: 32, CellsPerStage: 6, StemMultiplier: 3, ImageSize: 32, ImageChannels: 3, AuxHead: true}
 }
 
-// NASNetMobileConfig is NASNet-A Mobile 4@1056 for 224x224 ImageNet images [1].
+// NASNetTFConfig is DefaultNASNetConfig with TensorFlow's concatenation
+// (ConcatTF): NASNet-A 6@768 as TensorFlow's code and the paper build it, 768
+// wide at the penultimate layer.
+func NASNetTFConfig() NASNetConfig {
+	cfg := DefaultNASNetConfig()
+	cfg.Concat = ConcatTF
+	return cfg
+}
+
+// NASNetMobileConfig is NASNet-A Mobile's size for 224x224 ImageNet images [1]:
+// N=4, C=44, under ConcatUnused (880 wide at the penultimate layer); with
+// Concat = ConcatTF it is the paper's 4@1056.
 func NASNetMobileConfig() NASNetConfig {
 	return NASNetConfig{Blocks: 5, Filters: 44, CellsPerStage: 4, StemMultiplier: 1, ImageNetStem: true, ImageSize: 224, ImageChannels: 3, AuxHead: true}
 }
@@ -93,6 +116,19 @@ func NewNASNet(cfg NASNetConfig) (*NASNet, error) {
 		return nil, errors.Errorf("NASNet: CellsPerStage (%d) and StemMultiplier (%d) must be positive", cfg.CellsPerStage, cfg.StemMultiplier)
 	case cfg.ImageSize < 1 || cfg.ImageChannels < 1:
 		return nil, errors.Errorf("NASNet: ImageSize (%d) and ImageChannels (%d) must be positive", cfg.ImageSize, cfg.ImageChannels)
+	}
+	if cfg.Concat != ConcatUnused && cfg.Concat != ConcatTF {
+		return nil, errors.Errorf("NASNet: unknown Concat rule %d", int(cfg.Concat))
+	}
+	for _, c := range []struct {
+		name string
+		list []int
+	}{{"normal", cfg.NormalConcat}, {"reduce", cfg.ReduceConcat}} {
+		if c.list != nil {
+			if err := checkConcatList(c.name, c.list, cfg.Blocks); err != nil {
+				return nil, errors.Wrap(err, "NASNet")
+			}
+		}
 	}
 	if err := checkKeep("NASNet", "DropPathKeep", cfg.DropPathKeep); err != nil {
 		return nil, err
@@ -179,8 +215,9 @@ func (s *NASNet) encode(normal, reduce cellSpec) nas.Arch {
 // write it: (op, input) pairs of blocks 0-4, x then y, with input 0 = h_{i-1} and
 // 1 = h_i (TensorFlow numbers the inputs the other way round); all blocks add.
 // TensorFlow's hard-coded used_hiddenstates also concatenate h_{i-1} into the normal
-// cell's output and block 1 into the reduction cell's; the paper's rule (and DARTS)
-// concatenate the unused states only, as this package does.
+// cell's output and block 1 into the reduction cell's (ConcatTF builds that); the
+// paper's text and DARTS concatenate the unused states only (ConcatUnused, the
+// default).
 const (
 	NASNetAGenotype = "Genotype(normal=[('sep_conv_5x5', 1), ('sep_conv_3x3', 0), ('sep_conv_5x5', 0), ('sep_conv_3x3', 0), " +
 		"('avg_pool_3x3', 1), ('skip_connect', 0), ('avg_pool_3x3', 0), ('avg_pool_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 1)], " +
@@ -194,7 +231,8 @@ const (
 func (s *NASNet) Architectures() map[string]nas.Arch {
 	out := map[string]nas.Arch{}
 	if s.cfg.Blocks == 5 {
-		a, err := s.Genotype().Parse(NASNetAGenotype)
+		// The cells only: the space's concat rule decides the outputs.
+		a, err := genotypeFormat{ops: NASNetOps, blocks: s.cfg.Blocks, encode: s.encode, decode: s.decode}.Parse(NASNetAGenotype)
 		if err != nil {
 			panic(err) // the constant is tested
 		}
@@ -206,17 +244,22 @@ func (s *NASNet) Architectures() map[string]nas.Arch {
 // Genotype returns the DARTS genotype format of the space (nodes that concatenate
 // cannot be written).
 func (s *NASNet) Genotype() nas.Format {
-	return genotypeFormat{ops: NASNetOps, blocks: s.cfg.Blocks, encode: s.encode, decode: s.decode}
+	return genotypeFormat{ops: NASNetOps, blocks: s.cfg.Blocks, encode: s.encode, decode: s.decode, concat: s.concat().outputs}
 }
 
 // Formats lists the text formats of the space besides JSON: the genotype.
 func (s *NASNet) Formats() []nas.Format { return []nas.Format{s.Genotype()} }
 
+// concat is how the space's cells pick their output states.
+func (s *NASNet) concat() cellConcat {
+	return cellConcat{rule: s.cfg.Concat, normal: s.cfg.NormalConcat, reduce: s.cfg.ReduceConcat}
+}
+
 func (s *NASNet) stack() stackConfig {
 	return stackConfig{
 		filters: s.cfg.Filters, cellsPerStage: s.cfg.CellsPerStage, stemMultiplier: s.cfg.StemMultiplier,
 		imagenetStem: s.cfg.ImageNetStem, headBias: true, aux: s.cfg.AuxHead, auxAfter: 2 * s.cfg.CellsPerStage,
-		ops: NASNetOps, dropPathKeep: s.cfg.DropPathKeep, dropoutKeep: s.cfg.DropoutKeep,
+		ops: NASNetOps, concat: s.concat(), style: cellStyle{rawFirstInput: s.cfg.Concat == ConcatTF}, dropPathKeep: s.cfg.DropPathKeep, dropoutKeep: s.cfg.DropoutKeep,
 	}
 }
 
@@ -254,9 +297,9 @@ func (s *NASNet) CellGraph(a nas.Arch, cell string) (*draw.Graph, error) {
 	lb := cellLabels{inputs: [2]string{"h_{i-1}", "h_{i}"}, output: "h_{i+1}"}
 	switch cell {
 	case "normal":
-		return cellGraph("NASNet normal cell", normal, NASNetOps, lb), nil
+		return cellGraph("NASNet normal cell", normal, NASNetOps, s.concat().outputs(normal, false), lb), nil
 	case "reduce", "reduction":
-		return cellGraph("NASNet reduction cell", reduce, NASNetOps, lb), nil
+		return cellGraph("NASNet reduction cell", reduce, NASNetOps, s.concat().outputs(reduce, true), lb), nil
 	}
 	return nil, errors.Errorf("NASNet: unknown cell %q, expected normal or reduce", cell)
 }

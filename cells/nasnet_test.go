@@ -3,6 +3,7 @@ package cells
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -139,4 +140,49 @@ func TestNASNetAuxHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAux(t, m, 32)
+}
+
+// penultimateWidth is the number of channels the classifier reads: the dense
+// weights over all parts of the last cell's output, divided by the classes.
+func penultimateWidth(t *testing.T, s *NASNet) int {
+	t.Helper()
+	n, err := s.counted(s.Architectures()["nasnet-a"], s.Config().ImageSize, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	width := 0
+	for path, size := range n.params {
+		if strings.HasPrefix(path, "/head/") && strings.HasSuffix(path, "/dense/weights") {
+			width += size / 10
+		}
+	}
+	return width
+}
+
+// The names 6@768 and 4@1056 are the penultimate widths of TensorFlow's build
+// (ConcatTF); the default rule builds 640 and 880.
+func TestNASNetNamesMatchWidths(t *testing.T) {
+	for _, c := range []struct {
+		cfg        NASNetConfig
+		unused, tf int
+	}{{DefaultNASNetConfig(), 640, 768}, {NASNetMobileConfig(), 880, 1056}} {
+		for _, rule := range []ConcatRule{ConcatUnused, ConcatTF} {
+			cfg := c.cfg
+			cfg.Concat = rule
+			s, err := NewNASNet(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := c.unused
+			if rule == ConcatTF {
+				want = c.tf
+			}
+			if got := penultimateWidth(t, s); got != want {
+				t.Errorf("N=%d, C=%d, concat %s: penultimate width %d, want %d", cfg.CellsPerStage, cfg.Filters, rule, got, want)
+			}
+		}
+	}
+	if cfg := NASNetTFConfig(); cfg.Concat != ConcatTF || cfg.Filters != 32 || cfg.CellsPerStage != 6 {
+		t.Errorf("NASNetTFConfig = %+v", cfg)
+	}
 }

@@ -12,9 +12,12 @@ the Go code, and follow the choices cells/ documents:
     factorized reduction if larger, ReLU-1x1-BN if of another width; sep ops are
     2 x (ReLU, depthwise, pointwise, BN); pools get 1x1+BN when the width differs;
     identity with stride or another width is ReLU-1x1(stride)-BN; conv ops are
-    ReLU-conv-BN, 1xk-then-kx1 as ReLU-1xk-kx1-BN, dilated 3x3 as a full conv of
-    dilation 2; the output concatenates the unused states (the paper's rule; a
-    state at twice the size is first factorized-reduced); head ReLU-GAP-Linear(bias).
+    ReLU-conv-BN, 1xk-then-kx1 as ReLU-1xk-kx1-BN, dilated 3x3 as DARTS's DilConv
+    (quark0/darts cnn/operations.py: ReLU, depthwise 3x3 of dilation 2, pointwise,
+    BN); the output concatenates the unused states (the paper's rule; a state at
+    twice the size is first factorized-reduced), or the lists a DARTS genotype
+    gives (normal_concat, reduce_concat: DARTS's cnn/model.py Cell); head
+    ReLU-GAP-Linear(bias).
   - ENAS micro: melodyguan/enas src/cifar10/micro_child.py, _fixed_layer (and, with
     output_conv, _enas_layer's calibration and final 1x1 conv): stem conv3x3(3C)+BN;
     h(i-2) calibrated (FR if larger, 1x1 if other width), h(i-1) 1x1 if other
@@ -79,6 +82,16 @@ class Sep(nn.Module):
         return self.op(x)
 
 
+class DilConv(nn.Module):
+    def __init__(self, cin, cout, k, stride):
+        super().__init__()
+        self.op = nn.Sequential(nn.ReLU(), nn.Conv2d(cin, cin, k, stride, k - 1, dilation=2, groups=cin, bias=False),
+                                nn.Conv2d(cin, cout, 1, bias=False), bn(cout))
+
+    def forward(self, x):
+        return self.op(x)
+
+
 class Pool(nn.Module):
     def __init__(self, cin, cout, kind, k, stride):
         super().__init__()
@@ -124,7 +137,7 @@ def make_op(space, name, cin, cout, stride):
     if name == "conv3x3":
         return ReluConvBN(cin, cout, 3, stride)
     if name == "dil3x3":
-        return ReluConvBN(cin, cout, 3, stride, dilation=2)
+        return DilConv(cin, cout, 3, stride)
     if name == "conv1x3_3x1":
         return ConvPair(cin, cout, 3, stride)
     if name == "conv1x7_7x1":
@@ -151,7 +164,7 @@ def decode(space, choices, blocks):
 class Cell(nn.Module):
     """One cell; forward takes and returns (tensor, spatial size)."""
 
-    def __init__(self, space, spec, c_pp, hw_pp, c_p, hw_p, c, reduction, output_conv):
+    def __init__(self, space, spec, c_pp, hw_pp, c_p, hw_p, c, reduction, output_conv, outputs=None):
         super().__init__()
         self.spec, self.reduction = spec, reduction
         if hw_pp != hw_p:
@@ -174,7 +187,7 @@ class Cell(nn.Module):
                 self.ops.append(make_op(space, op, widths[inp], c, stride))
                 used[inp] = True
             widths.append(2 * c if concat else c)
-        self.unused = [k for k, u in enumerate(used) if not u]
+        self.unused = outputs if outputs is not None else [k for k, u in enumerate(used) if not u]
         self.out_fr = nn.ModuleDict()
         if reduction:
             for k in self.unused:
@@ -200,6 +213,7 @@ class Network(nn.Module):
         super().__init__()
         blocks = cfg["blocks"]
         normal, reduce = decode(space, choices, blocks)
+        nc, rc = cfg.get("normal_concat"), cfg.get("reduce_concat")
         C, N, size = cfg["filters"], cfg["cells_per_stage"], cfg["image_size"]
         output_conv = cfg.get("output_conv", False)
         self.cells = nn.ModuleList()
@@ -209,7 +223,7 @@ class Network(nn.Module):
             hw = (size - 3) // 2 + 1
             outs = [(32 * m, hw), (32 * m, hw)]
             for div in (4, 2):
-                cell = Cell(space, reduce, outs[-2][0], outs[-2][1], outs[-1][0], outs[-1][1], C // div, True, output_conv)
+                cell = Cell(space, reduce, outs[-2][0], outs[-2][1], outs[-1][0], outs[-1][1], C // div, True, output_conv, rc)
                 self.cells.append(cell)
                 outs.append((cell.out_c, (outs[-1][1] + 1) // 2))
             outs = outs[1:]
@@ -225,7 +239,7 @@ class Network(nn.Module):
             if reduction:
                 c *= 2
             cell = Cell(space, reduce if reduction else normal, outs[-2][0], outs[-2][1], outs[-1][0], outs[-1][1],
-                        c, reduction, output_conv)
+                        c, reduction, output_conv, rc if reduction else nc)
             self.cells.append(cell)
             outs.append((cell.out_c, (outs[-1][1] + 1) // 2 if reduction else outs[-1][1]))
         self.head = nn.Linear(outs[-1][0], classes, bias=(space == "nasnet"))
@@ -263,10 +277,11 @@ def count(net, size):
 # y_op, combine; ENAS per node x_id, x_op, y_id, y_op; normal cell then reduction).
 def nasnet_from_genotype(normal, reduce):
     names = {"sep_conv_3x3": "sep3x3", "sep_conv_5x5": "sep5x5", "sep_conv_7x7": "sep7x7",
-             "avg_pool_3x3": "avg3x3", "max_pool_3x3": "max3x3", "skip_connect": "identity"}
+             "avg_pool_3x3": "avg3x3", "max_pool_3x3": "max3x3", "skip_connect": "identity",
+             "dil_conv_3x3": "dil3x3", "conv_7x1_1x7": "conv1x7_7x1"}
     out = []
     for genes in (normal, reduce):
-        for b in range(5):
+        for b in range(len(genes) // 2):
             (xo, xi), (yo, yi) = genes[2 * b], genes[2 * b + 1]
             out += [xi, yi, NASNET_OPS.index(names[xo]), NASNET_OPS.index(names[yo]), 0]
     return out
@@ -288,6 +303,18 @@ NASNET_A = nasnet_from_genotype(
      ("skip_connect", 0), ("avg_pool_3x3", 0), ("avg_pool_3x3", 0), ("sep_conv_3x3", 1), ("skip_connect", 1)],
     [("sep_conv_5x5", 1), ("sep_conv_7x7", 0), ("max_pool_3x3", 1), ("sep_conv_7x7", 0), ("avg_pool_3x3", 1),
      ("sep_conv_5x5", 0), ("skip_connect", 3), ("avg_pool_3x3", 2), ("sep_conv_3x3", 2), ("max_pool_3x3", 1)])
+# quark0/darts cnn/genotypes.py DARTS_V2 (4 blocks, every block concatenated).
+DARTS_V2 = nasnet_from_genotype(
+    [("sep_conv_3x3", 0), ("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("sep_conv_3x3", 1), ("sep_conv_3x3", 1),
+     ("skip_connect", 0), ("skip_connect", 0), ("dil_conv_3x3", 2)],
+    [("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2), ("max_pool_3x3", 1), ("max_pool_3x3", 0),
+     ("skip_connect", 2), ("skip_connect", 2), ("max_pool_3x3", 1)])
+# quark0/darts cnn/genotypes.py DARTS_V1 (first-order DARTS).
+DARTS_V1 = nasnet_from_genotype(
+    [("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("skip_connect", 0), ("sep_conv_3x3", 1), ("skip_connect", 0),
+     ("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("skip_connect", 2)],
+    [("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2), ("max_pool_3x3", 0), ("max_pool_3x3", 0),
+     ("skip_connect", 2), ("skip_connect", 2), ("avg_pool_3x3", 0)])
 # The ENAS paper's best micro cell (its figure, as genotype collections write it).
 ENAS_PAPER = enas_from_genotype(
     [("sep_conv_3x3", 1), ("skip_connect", 1), ("sep_conv_5x5", 1), ("skip_connect", 0), ("avg_pool_3x3", 0),
@@ -318,11 +345,17 @@ def main():
     small_enas = dict(blocks=5, filters=8, cells_per_stage=1, image_size=16, stem_multiplier=3)
     final_enas = dict(blocks=5, filters=36, cells_per_stage=5, image_size=32, stem_multiplier=3)
     search_enas = dict(blocks=5, filters=20, cells_per_stage=2, image_size=32, stem_multiplier=3, output_conv=True)
+    darts = dict(blocks=4, filters=36, cells_per_stage=6, stem_multiplier=3, image_size=32,
+                 normal_concat=[2, 3, 4, 5], reduce_concat=[2, 3, 4, 5])
+    small_darts = dict(darts, filters=8, cells_per_stage=1, image_size=16)
     rng = random.Random(2018)
     cases = [
         ("nasnet", "nasnet-a", small_nasnet, NASNET_A),
         ("nasnet", "nasnet-a", cifar_nasnet, NASNET_A),
         ("nasnet", "nasnet-a", mobile_nasnet, NASNET_A),
+        ("nasnet", "darts-v2", small_darts, DARTS_V2),
+        ("nasnet", "darts-v2", darts, DARTS_V2),
+        ("nasnet", "darts-v1", darts, DARTS_V1),
         ("enas-micro", "enas", small_enas, ENAS_PAPER),
         ("enas-micro", "enas-fixed-arc", small_enas, ENAS_FIXED),
         ("enas-micro", "enas", final_enas, ENAS_PAPER),

@@ -30,19 +30,11 @@ func runDraw(args []string) error {
 		fs.Usage()
 		return errors.New("--space and --arch are required, and nothing else")
 	}
-	s, err := cells.NewSpace(*space)
+	text, err := readArchText(*arch)
 	if err != nil {
 		return err
 	}
-	text := *arch
-	if strings.HasPrefix(text, "@") {
-		blob, err := os.ReadFile(text[1:])
-		if err != nil {
-			return err
-		}
-		text = string(blob)
-	}
-	a, err := cells.ParseArch(s, text)
+	s, a, err := cells.FitSpace(*space, text, cells.Sizes{})
 	if err != nil {
 		return err
 	}

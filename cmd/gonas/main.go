@@ -22,6 +22,7 @@ var commands = map[string]command{
 	"backend": {"print which backend GoNAS uses (GOMLX_BACKEND, XLA plugin, or the embedded one)", runBackend},
 	"draw":    {"draw an architecture of a search space as SVG or graphviz DOT", runDraw},
 	"predict": {"classify images or CSV rows with a saved model (--model DIR INPUT...)", runPredict},
+	"info":    {"print an architecture's parameters and multiply-adds (params=, madds=)", runInfo},
 	"jupyter": {"set up the GoNB notebook kernel (install) and execute notebooks headless (run)", runJupyter},
 
 	"bench201": {"compare random search, REINFORCE and regularized evolution on the NAS-Bench-201 table", runBench201},

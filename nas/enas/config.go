@@ -100,7 +100,12 @@ type DeriveConfig struct {
 // the search, and ControlArchs random architectures of the same space with the
 // same budget (the honest control). Zero sizes keep the search's.
 type RetrainConfig struct {
-	Filters       int     `json:"filters,omitempty"`
+	Filters int `json:"filters,omitempty"`
+	// Layers (enas-macro) is the depth of the arcs gonas retrain reads (ParseArch;
+	// 0: whatever the arc's length says). Retrain builds every arc at its own
+	// depth, so the search retrains its derived arc and the random controls at
+	// the search's.
+	Layers        int     `json:"layers,omitempty"`
 	CellsPerStage int     `json:"cells_per_stage,omitempty"`
 	Hidden        int     `json:"hidden,omitempty"`
 	AuxWeight     float64 `json:"aux_weight,omitempty"`

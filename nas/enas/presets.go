@@ -148,8 +148,9 @@ func macroPaper() Config {
 			Momentum: 0.9, WeightDecay: 5e-4, ClipNorm: 5},
 		Controller: ControllerConfig{LSTM: "enas-macro", LearningRate: 0.001, TanhConstant: 1.5, TrainSteps: 50, Aggregate: 20},
 		Derive:     DeriveConfig{Samples: 100, Batches: 1},
-		// cifar10_macro_final.sh: --child_keep_prob=0.50.
-		Retrain: RetrainConfig{Filters: 96, DropoutKeep: 0.5, Epochs: 310, BatchSize: 100,
+		// cifar10_macro_final.sh: --child_num_layers=24, --child_out_filters=96,
+		// --child_keep_prob=0.50 (its arc: cells/testdata/enas_macro_final.txt).
+		Retrain: RetrainConfig{Filters: 96, Layers: 24, DropoutKeep: 0.5, Epochs: 310, BatchSize: 100,
 			LRMax: 0.05, LRMin: 0.001, Momentum: 0.9, WeightDecay: 4e-4, ClipNorm: 5, ControlArchs: 3},
 	}
 }

@@ -37,7 +37,7 @@ type RetrainResult struct {
 // inference mode; RNN cells as nas.TrainLanguageModel trains them, and test
 // perplexity.
 func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progress io.Writer) (*RetrainResult, error) {
-	sp, err := retrainSpace(cfg, d)
+	sp, err := retrainSpace(cfg, d, archLayers(cfg, a))
 	if err != nil {
 		return nil, err
 	}

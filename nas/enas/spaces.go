@@ -1,6 +1,8 @@
 package enas
 
 import (
+	"strings"
+
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
 	"github.com/pkg/errors"
@@ -37,7 +39,9 @@ func searchSpace(cfg *Config, d *Data, training bool) (nas.Space, error) {
 // convolution; macro: the fixed child that concatenates skips), sized and
 // regularized by cfg.Retrain (drop-path and dropout act in training only, so the
 // test accuracy measures the whole network).
-func retrainSpace(cfg *Config, d *Data) (nas.Space, error) {
+//
+// layers is enas-macro's depth (0: cfg.Child's).
+func retrainSpace(cfg *Config, d *Data, layers int) (nas.Space, error) {
 	ch, rt := cfg.Child, cfg.Retrain
 	pick := func(v, dflt int) int {
 		if v > 0 {
@@ -51,7 +55,7 @@ func retrainSpace(cfg *Config, d *Data) (nas.Space, error) {
 			CellsPerStage: pick(rt.CellsPerStage, ch.CellsPerStage), ImageSize: imageSize(d), ImageChannels: imageChannels(d),
 			AuxHead: rt.AuxWeight > 0, DropPathKeep: rt.DropPathKeep, DropoutKeep: rt.DropoutKeep})
 	case "enas-macro":
-		return &cells.ENASMacro{Layers: ch.Layers, Filters: pick(rt.Filters, ch.Filters), Fixed: true,
+		return &cells.ENASMacro{Layers: pick(layers, ch.Layers), Filters: pick(rt.Filters, ch.Filters), Fixed: true,
 			ImageSize: imageSize(d), Channels: imageChannels(d), DropoutKeep: rt.DropoutKeep}, nil
 	case "enas-rnn":
 		return &cells.ENASRNN{Nodes: ch.Nodes}, nil
@@ -75,11 +79,26 @@ func imageChannels(d *Data) int {
 
 // ParseArch reads an architecture of cfg's space in any of its formats (a name
 // such as "enas", canonical JSON, an ENAS integer string, a genotype), checked
-// against the retraining space.
+// against the retraining space. An enas-macro arc has cfg.Retrain.Layers layers
+// when that is set, else as many as its length says (L(L+1)/2 integers).
 func ParseArch(cfg *Config, d *Data, text string) (nas.Arch, error) {
-	sp, err := retrainSpace(cfg, d)
+	layers := cfg.Retrain.Layers
+	if cfg.Space == "enas-macro" && layers == 0 {
+		if fields := strings.Fields(text); !strings.HasPrefix(strings.TrimSpace(text), "{") {
+			layers = cells.MacroLayersOf(len(fields))
+		}
+	}
+	sp, err := retrainSpace(cfg, d, layers)
 	if err != nil {
 		return nas.Arch{}, err
 	}
 	return cells.ParseArch(sp, text)
+}
+
+// archLayers is the depth of an enas-macro architecture (0 for other spaces).
+func archLayers(cfg *Config, a nas.Arch) int {
+	if cfg.Space != "enas-macro" {
+		return 0
+	}
+	return cells.MacroLayersOf(len(a.Choices))
 }
