@@ -50,7 +50,7 @@ type bench201Run struct {
 }
 
 func runBench201(args []string) error {
-	fs := flag.NewFlagSet("bench201", flag.ExitOnError)
+	fs := flag.NewFlagSet("bench201", flag.ContinueOnError)
 	strategy := fs.String("strategy", "all", "random, reinforce, evolution, or all")
 	dataset := fs.String("dataset", "cifar10", "cifar10, cifar100 or imagenet16: reward <dataset>-val, result <dataset>-test")
 	queries := fs.Int("queries", 150, "query budget per run (distinct architectures, unless -count-duplicates)")
@@ -68,7 +68,9 @@ func runBench201(args []string) error {
 	batch := fs.Int("batch", 10, "REINFORCE architectures per update (m)")
 	population := fs.Int("population", 50, "evolution population P")
 	tournament := fs.Int("tournament", 25, "evolution tournament size S")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	if !slices.Contains(cells.NB201Datasets, *dataset) {
 		return errors.Errorf("unknown dataset %q (have %v)", *dataset, cells.NB201Datasets)
