@@ -20,7 +20,7 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 	esc := html.EscapeString
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ENAS %s on %s</title>\n", esc(cfg.Space), esc(cfg.Data))
 	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}" +
-		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}"+
+		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}" +
 		".verdict{font-size:1.15em;border-left:4px solid #0072b2;padding:6px 12px;background:#eef5fb}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h1>ENAS search: %s on %s (preset %s)</h1>\n", esc(cfg.Space), esc(cfg.Data), esc(cfg.Preset))
 	if res.Verdict != "" {
