@@ -45,7 +45,8 @@ func TestNASNetCommandsRejectBadInput(t *testing.T) {
 		{"trial missing file", runTrial, []string{"--preset", "tiny", "--arch", "@" + filepath.Join(dir, "none.json")}, "none.json"},
 		{"search bad executor", runSearch, []string{"--space", "nasnet", "--preset", "tiny", "--out", dir, "--executor", "tcp://x"}, "want local or nats://"},
 		{"search unknown preset", runSearch, []string{"--space=nasnet", "--preset", "huge"}, `no preset "huge"`},
-		{"resume of nothing", runNASNetSearch, []string{"--resume", dir}, "holds no NASNet search"},
+		{"resume of nothing", runNASNetSearch, []string{"--resume", dir}, "holds no search to resume"},
+		{"resume and force", runNASNetSearch, []string{"--resume", dir, "--force"}, "give one of them"},
 	} {
 		err := tc.run(tc.args)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -62,8 +63,12 @@ func TestNASNetCommandsRejectBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := runSearch([]string{"--space", "nasnet", "--preset", "tiny", "--out", other})
+	if err == nil || !strings.Contains(err.Error(), "--resume "+other) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a directory holding a search, without --resume: got %v, want a refusal naming --resume and --force", err)
+	}
+	err = runSearch([]string{"--resume", other, "--preset", "tiny"})
 	if err == nil || !strings.Contains(err.Error(), "holds search") {
-		t.Fatalf("another search's directory: got %v", err)
+		t.Fatalf("--resume with other settings: got %v", err)
 	}
 	if blob, _ := os.ReadFile(cfgPath); string(blob) != `{"preset":"tiny","seed":9}` {
 		t.Fatalf("the other search's configuration was changed: %s", blob)
