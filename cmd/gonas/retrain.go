@@ -102,6 +102,11 @@ func runRetrain(args []string) error {
 		}
 		fmt.Printf("control_k=%d control_mean=%.4f control_std=%.4f\n", len(rep.Control.Archs), rep.Control.Mean, rep.Control.Std)
 	}
+	defer func() { // the last line: the architecture beside the random ones
+		c := (&enas.Result{Config: cfg, Retrained: rep.Retrained, Control: rep.Control}).Comparison()
+		c.Pick = "architecture"
+		fmt.Println(c.Verdict())
+	}()
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
