@@ -65,9 +65,9 @@ func runNASNetSearch(args []string) error {
 		return errors.Errorf("--workers must be at least 1, got %d", *workers)
 	}
 
+	given := flagSettings{set: set, seed: *seed, updates: *updates, data: *dataName, dataDir: *dataDir}
 	// flagged is the configuration the flags ask for, on top of from (the preset's
 	// when from is nil or --preset is given).
-	given := flagSettings{set: set, seed: *seed, updates: *updates, data: *dataName, dataDir: *dataDir}
 	flagged := func(from *multitrial.Config) (multitrial.Config, error) {
 		if from != nil && !set["preset"] {
 			return given.apply(*from), nil
