@@ -1,7 +1,10 @@
 package nas
 
 import (
+	"fmt"
 	"os"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -44,11 +47,43 @@ func NewBackend() (compute.Backend, error) {
 		return nil, errors.Errorf("backend %q (from %s=%q) is not compiled into this binary; available: %v",
 			name, compute.ConfigEnvVar, config, compute.List())
 	}
+	autoInstall := setXLAAutoInstall() // again: GONAS_XLA_AUTO_INSTALL may have changed since start-up
 	b, err := compute.NewWithConfig(config)
 	if err != nil {
+		if isXLA(name) && !autoInstall {
+			return nil, errors.WithMessagef(err, "creating backend %q (GoNAS looks only for PJRT plugins already installed: "+
+				"set PJRT_PLUGIN_LIBRARY_PATH to the directory of one, or %s=1 to let XLA download one)", config, XLAAutoInstallEnv)
+		}
 		return nil, errors.WithMessagef(err, "creating backend %q", config)
 	}
 	return b, nil
+}
+
+// BackendDescription is b's description, with the parallelism of the embedded
+// backend stated as its kernels use it: each kernel call splits its work over at
+// most GOMAXPROCS goroutines (kernels.Backend), while the wrapped Go backend's own
+// description reports its worker pool (twice GOMAXPROCS), which is not that.
+func BackendDescription(b compute.Backend) string {
+	d := b.Description()
+	if b.String() != kernels.BackendName {
+		return d
+	}
+	d = innerParallelism.ReplaceAllString(d, "")
+	return fmt.Sprintf("%s; parallelism=%d (goroutines per kernel call: GOMAXPROCS, on %d CPUs)",
+		strings.TrimSpace(d), KernelParallelism(), runtime.NumCPU())
+}
+
+// KernelParallelism is the number of goroutines a kernel call of the embedded
+// backend uses at most: runtime.GOMAXPROCS.
+func KernelParallelism() int { return runtime.GOMAXPROCS(0) }
+
+// innerParallelism matches the wrapped Go backend's report of its worker pool.
+var innerParallelism = regexp.MustCompile(`\s*\(parallelism=\d+\)`)
+
+// isXLA tells whether a backend name (before the ':') is go-xla's: it registers
+// itself under several names.
+func isXLA(name string) bool {
+	return xlaCompiledIn && slices.Contains([]string{"xla", "stablehlo", "hlo", "shlo"}, name)
 }
 
 // DefaultBackend returns a process-wide backend created by NewBackend on first use.

@@ -8,10 +8,28 @@ import (
 	"github.com/gomlx/go-xla/compute/xla"
 )
 
-// xlaPluginAvailable tells whether a PJRT plugin is installed. No download is tried
-// unless GONAS_XLA_AUTO_INSTALL=1: auto-install is switched off before the first
-// look-up (package init order cannot be relied on for that).
+// xlaCompiledIn tells that this binary holds the XLA backend.
+const xlaCompiledIn = true
+
+// xlaAutoInstallSet switches XLA's plugin auto-install (on by default in go-xla,
+// which downloads a PJRT plugin from the network on the first xla.New or
+// xla.GetAvailablePlugins) off, unless GONAS_XLA_AUTO_INSTALL=1. It runs as this
+// package's first variable initialisation: after go-xla's own init (an imported
+// package is initialised first) and before any init function or caller of this
+// package can create a backend, whatever GOMLX_BACKEND says.
+var xlaAutoInstallSet = setXLAAutoInstall()
+
+// setXLAAutoInstall applies GONAS_XLA_AUTO_INSTALL to go-xla and returns whether
+// auto-install is on.
+func setXLAAutoInstall() bool {
+	on := os.Getenv(XLAAutoInstallEnv) == "1"
+	xla.EnableAutoInstall(on)
+	return on
+}
+
+// xlaPluginAvailable tells whether a PJRT plugin is installed; no download is tried
+// unless GONAS_XLA_AUTO_INSTALL=1.
 func xlaPluginAvailable() bool {
-	xla.EnableAutoInstall(os.Getenv(XLAAutoInstallEnv) == "1")
+	setXLAAutoInstall()
 	return len(xla.GetAvailablePlugins()) > 0
 }

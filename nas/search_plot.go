@@ -24,6 +24,18 @@ type CurveSeries struct {
 type CurveChart struct {
 	Title, XLabel, YLabel string
 	Width, Height         int
+	// Include lists values the y axis must span, e.g. 0 so that a nearly flat
+	// curve is not stretched over the whole height.
+	Include []float64
+	// Refs are horizontal reference lines, drawn dashed and named in the legend
+	// (chance level, a uniform policy's entropy); the y axis spans them.
+	Refs []CurveRef
+}
+
+// CurveRef is a horizontal reference line of a CurveChart.
+type CurveRef struct {
+	Name string
+	Y    float64
 }
 
 // curveColors are distinguishable on white and for most colour-blind readers.
@@ -61,6 +73,12 @@ func (c CurveChart) WriteSVG(w io.Writer, series []CurveSeries) error {
 	}
 	if n == 0 || math.IsInf(lo, 0) {
 		return errors.New("WriteSVG: the series have no finite values")
+	}
+	for _, y := range c.Include {
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	for _, r := range c.Refs {
+		lo, hi = math.Min(lo, r.Y), math.Max(hi, r.Y)
 	}
 	if hi-lo < 1e-12 {
 		lo, hi = lo-0.5, hi+0.5
@@ -122,6 +140,12 @@ func (c CurveChart) WriteSVG(w io.Writer, series []CurveSeries) error {
 		ly := top + 10 + float64(i)*20
 		fmt.Fprintf(&b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-width="3"/>`+"\n", left+pw+12, ly, left+pw+36, ly, color)
 		fmt.Fprintf(&b, `<text x="%g" y="%g" dominant-baseline="middle">%s</text>`+"\n", left+pw+42, ly, html.EscapeString(s.Name))
+	}
+	for i, r := range c.Refs {
+		y, ly := py(r.Y), top+10+float64(len(series)+i)*20
+		fmt.Fprintf(&b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#777" stroke-width="1.5" stroke-dasharray="6 4"/>`+"\n", left, y, left+pw, y)
+		fmt.Fprintf(&b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#777" stroke-width="1.5" stroke-dasharray="6 4"/>`+"\n", left+pw+12, ly, left+pw+36, ly)
+		fmt.Fprintf(&b, `<text x="%g" y="%g" dominant-baseline="middle">%s</text>`+"\n", left+pw+42, ly, html.EscapeString(r.Name))
 	}
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())

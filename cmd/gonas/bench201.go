@@ -50,7 +50,7 @@ type bench201Run struct {
 }
 
 func runBench201(args []string) error {
-	fs := flag.NewFlagSet("bench201", flag.ExitOnError)
+	fs := flag.NewFlagSet("bench201", flag.ContinueOnError)
 	strategy := fs.String("strategy", "all", "random, reinforce, evolution, or all")
 	dataset := fs.String("dataset", "cifar10", "cifar10, cifar100 or imagenet16: reward <dataset>-val, result <dataset>-test")
 	queries := fs.Int("queries", 150, "query budget per run (distinct architectures, unless -count-duplicates)")
@@ -62,13 +62,15 @@ func runBench201(args []string) error {
 	plotPath := fs.String("plot", "", "write the mean best-so-far curves as an SVG line chart")
 	countDup := fs.Bool("count-duplicates", false, "count repeated architectures as queries (default: cached, free)")
 	workers := fs.Int("workers", 0, "runs in parallel (default GOMAXPROCS)")
-	preset := fs.String("preset", "nb201", "REINFORCE controller: nb201 (tuned, see bench/NB201.md), enas-micro, enas-macro, nasnet, nas2017")
+	preset := fs.String("preset", "nb201", "REINFORCE controller: nb201 (tuned, see BENCHMARKS.md, \"Why the ENAS controller ties random search here\"), enas-micro, enas-macro, nasnet, nas2017")
 	lr := fs.Float64("lr", 0, "REINFORCE learning rate (0: the preset's)")
 	set := fs.String("set", "", "override REINFORCE controller settings by their JSON names, e.g. temperature=0,tanh_constant=2.5,op_bias=[]")
 	batch := fs.Int("batch", 10, "REINFORCE architectures per update (m)")
 	population := fs.Int("population", 50, "evolution population P")
 	tournament := fs.Int("tournament", 25, "evolution tournament size S")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	if !slices.Contains(cells.NB201Datasets, *dataset) {
 		return errors.Errorf("unknown dataset %q (have %v)", *dataset, cells.NB201Datasets)
@@ -158,7 +160,7 @@ func runBench201(args []string) error {
 }
 
 // bench201Controller is the REINFORCE controller of the benchmark: a published preset
-// or "nb201", the settings tuned for this table (see bench/NB201.md).
+// or "nb201", the settings tuned for this table (see BENCHMARKS.md, "Why the ENAS controller ties random search here").
 func bench201Controller(preset string) (controllers.LSTMConfig, error) {
 	if preset == "nb201" {
 		return controllers.NB201Tuned(), nil

@@ -22,7 +22,7 @@ func runDraw(args []string) error {
 	arch := fs.String("arch", "", "the architecture: a name (nasnet-a, enas, ...), canonical JSON, an ENAS string, "+
 		"a genotype or an NB201 string; @file reads it from a file")
 	cell := fs.String("cell", "", "for cell spaces: draw only the normal or the reduce cell (default both)")
-	out := fs.String("o", "", "output file; .dot writes graphviz DOT, anything else SVG (default: SVG on stdout)")
+	out := fs.String("o", "", "output file, its directory created if needed; .dot writes graphviz DOT, anything else SVG (default: SVG on stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,7 +47,16 @@ func runDraw(args []string) error {
 		_, err = fmt.Print(doc)
 		return err
 	}
-	return os.WriteFile(*out, []byte(doc), 0o644)
+	if dir := filepath.Dir(*out); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return errors.Wrapf(err, "-o %s: creating its directory", *out)
+		}
+	}
+	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
+	return nil
 }
 
 // drawArch draws a, one cell of it when cell is set.

@@ -19,9 +19,14 @@ import (
 //	gonas jupyter install                      build GoNB, register the kernel wired to this repository
 //	gonas jupyter run [-o DIR] [-html] [NB...] execute notebooks (default: all of notebooks/)
 func runJupyter(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage:\n  gonas jupyter install [-data-dir DIR] [-bin-dir DIR] [-v]\n"+
-			"  gonas jupyter run [-o DIR] [-html] [-timeout D] [-data-dir DIR] [NOTEBOOK.ipynb ...]")
+	const usage = "usage:\n  gonas jupyter install [-data-dir DIR] [-bin-dir DIR] [-v]\n" +
+		"  gonas jupyter run [-o DIR] [-html] [-timeout D] [-data-dir DIR] [NOTEBOOK.ipynb ...]"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(os.Stderr, usage)
+		return flag.ErrHelp
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, usage)
 		return errors.New("jupyter: want a subcommand, install or run")
 	}
 	switch args[0] {

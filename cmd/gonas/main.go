@@ -6,7 +6,10 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 )
@@ -35,32 +38,44 @@ var commands = map[string]command{
 	"nats-server": {"run an embedded NATS server with JetStream on 127.0.0.1 (--dir D --port P)", runNATSServer},
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: gonas <command> [flags]\n\ncommands:")
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: gonas <command> [flags]\n\ncommands:")
 	names := make([]string, 0, len(commands))
 	for name := range commands {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(os.Stderr, "  %-12s %s\n", name, commands[name].help)
+		fmt.Fprintf(w, "  %-12s %s\n", name, commands[name].help)
 	}
-	fmt.Fprintln(os.Stderr, "\nRun 'gonas <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "\nRun 'gonas <command> -h' for the flags of a command.")
 }
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
-		usage()
-		os.Exit(2)
+func main() { os.Exit(gonas(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// gonas runs the command line args (without the program name) and returns the
+// exit status: 0 on success and on a request for help (-h, --help, help), 2 for
+// a missing or unknown command, 1 when the command fails (bad flags included).
+func gonas(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
 	}
-	cmd, ok := commands[os.Args[1]]
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "gonas: unknown command %q\n\n", os.Args[1])
-		usage()
-		os.Exit(2)
+		fmt.Fprintf(stderr, "gonas: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
 	}
-	if err := cmd.run(os.Args[2:]); err != nil {
-		fmt.Fprintf(os.Stderr, "gonas %s: %v\n", os.Args[1], err)
-		os.Exit(1)
+	err := cmd.run(args[1:])
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0 // the flag set printed the help
 	}
+	fmt.Fprintf(stderr, "gonas %s: %v\n", args[0], err)
+	return 1
 }

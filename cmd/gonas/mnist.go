@@ -32,7 +32,7 @@ type mnistReport struct {
 }
 
 func runMNIST(args []string) error {
-	fs := flag.NewFlagSet("mnist", flag.ExitOnError)
+	fs := flag.NewFlagSet("mnist", flag.ContinueOnError)
 	dir := fs.String("data", "", "directory with the MNIST idx files (default: the GoMNIST Go module, or $GONAS_MNIST_DIR)")
 	fashion := fs.Bool("fashion", false, "use Fashion-MNIST (Debian package dataset-fashion-mnist) instead of MNIST")
 	epochs := fs.Int("epochs", 1, "training epochs")
@@ -41,7 +41,9 @@ func runMNIST(args []string) error {
 	limit := fs.Int("limit", 0, "train on the first N training images only (0: all)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "runs/mnist", "directory for report.json")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	name := "mnist"
 	load, locate := data.LoadMNIST, data.MNISTDir

@@ -34,14 +34,18 @@ func runNASNetSearch(args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.String("space", "nasnet", "search space: nasnet here (enas-micro, enas-macro, enas-rnn: the ENAS search)")
 	preset := fs.String("preset", "proxy", "settings: "+strings.Join(multitrial.PresetNames(), ", ")+"; see --presets")
-	out := fs.String("out", "", "output directory (default runs/nasnet-<preset>); a directory holding the same search resumes it")
-	resume := fs.String("resume", "", "continue the search whose output directory is DIR, with its configuration")
+	dataName := fs.String("data", "", "data set: cifar10, mnist, fashion-mnist (default: the preset's)")
+	out := fs.String("out", "", "output directory (default runs/nasnet-<preset>)")
+	resume := fs.String("resume", "", "continue the search whose output directory is DIR, with its configuration (a finished one: print its verdict)")
+	force := fs.Bool("force", false, "start over in an output directory that holds a search (its results and recorded trials are deleted)")
 	executor := fs.String("executor", "local", "where children train: local (this process) or nats://HOST:PORT (gonas worker processes)")
 	workers := fs.Int("workers", 2, "local executor: children trained at once")
 	seed := fs.Uint64("seed", 0, "random seed (default: the preset's)")
 	updates := fs.Int("updates", 0, "controller updates (default: the preset's)")
-	dataPath := fs.String("data-path", "", "where workers read the data set (default: its usual place)")
+	dataDir := fs.String("data-dir", "", "where workers read the data set: a CIFAR-10 tarball or folder, an MNIST IDX directory (default: its usual place)")
+	dataPath := fs.String("data-path", "", "old name of --data-dir")
 	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	hideFlags(fs, "data-path")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,51 +58,60 @@ func runNASNetSearch(args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["data-path"] && !set["data-dir"] {
+		*dataDir, set["data-dir"] = *dataPath, true
+	}
 	if *workers < 1 {
 		return errors.Errorf("--workers must be at least 1, got %d", *workers)
 	}
 
+	given := flagSettings{set: set, seed: *seed, updates: *updates, data: *dataName, dataDir: *dataDir}
 	// flagged is the configuration the flags ask for, on top of from (the preset's
 	// when from is nil or --preset is given).
 	flagged := func(from *multitrial.Config) (multitrial.Config, error) {
 		if from != nil && !set["preset"] {
-			return withFlags(*from, set, *seed, *updates, *dataPath), nil
+			return given.apply(*from), nil
 		}
 		cfg, err := multitrial.Preset(*preset)
-		return withFlags(cfg, set, *seed, *updates, *dataPath), err
+		return given.apply(cfg), err
 	}
-	dir := *out
-	if *resume != "" {
-		if *out != "" && *out != *resume {
-			return errors.New("--resume DIR continues in DIR; leave --out out")
-		}
-		dir = *resume
-	}
-	var saved *multitrial.Config
+	var cfg multitrial.Config
+	var dir string
 	var err error
-	if dir != "" {
-		if saved, err = readNASNetConfig(dir); err != nil {
+	if *resume != "" {
+		// --resume: the directory's own search, which the flags given must describe.
+		if dir, err = resumeDir(*resume, *out, *force); err != nil {
 			return err
 		}
-	}
-	if *resume != "" && saved == nil {
-		return errors.Errorf("%s holds no NASNet search (no %s); start one with --out %s", dir, nasnetConfigName, dir)
-	}
-	cfg, err := flagged(saved)
-	if err != nil {
-		return err
-	}
-	if dir == "" {
-		dir = "runs/nasnet-" + cfg.Preset
-		if saved, err = readNASNetConfig(dir); err != nil {
+		saved, err := readNASNetConfig(dir)
+		if err != nil {
 			return err
 		}
-	}
-	if saved != nil {
+		if saved == nil {
+			return errors.Errorf("%s holds no NASNet search (no %s); start one with --out %s", dir, nasnetConfigName, dir)
+		}
+		if res, err := multitrial.ReadResult(dir); err == nil {
+			printFinished(os.Stdout, dir, res.Verdict)
+			return nil
+		}
+		if cfg, err = flagged(saved); err != nil {
+			return err
+		}
 		if err := sameNASNetConfig(dir, saved, &cfg); err != nil {
 			return err
 		}
 		cfg = *saved
+	} else {
+		// A new search, never silently continued from a directory that holds one.
+		if cfg, err = flagged(nil); err != nil {
+			return err
+		}
+		if dir = *out; dir == "" {
+			dir = filepath.Join("runs", "nasnet-"+cfg.Preset)
+		}
+		if err := startOutDir(dir, *force); err != nil {
+			return err
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -132,7 +145,7 @@ func runNASNetSearch(args []string) error {
 	if err := res.Write(dir); err != nil {
 		return err
 	}
-	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl\n", dir, dir, dir)
+	printOutputs(os.Stdout, dir, res.Verdict)
 	return nil
 }
 
@@ -175,16 +188,27 @@ func sameNASNetConfig(dir string, saved, want *multitrial.Config) error {
 	return nil
 }
 
-// withFlags applies the flags that were given to cfg.
-func withFlags(cfg multitrial.Config, set map[string]bool, seed uint64, updates int, dataPath string) multitrial.Config {
-	if set["seed"] {
-		cfg.Seed = seed
+// flagSettings are the settings flags of a NASNet search and which were given.
+type flagSettings struct {
+	set           map[string]bool
+	seed          uint64
+	updates       int
+	data, dataDir string
+}
+
+// apply sets the settings that were given in cfg.
+func (f flagSettings) apply(cfg multitrial.Config) multitrial.Config {
+	if f.set["seed"] {
+		cfg.Seed = f.seed
 	}
-	if set["updates"] {
-		cfg.Updates = updates
+	if f.set["updates"] {
+		cfg.Updates = f.updates
 	}
-	if set["data-path"] {
-		cfg.DataPath = dataPath
+	if f.set["data"] {
+		cfg.Data = f.data
+	}
+	if f.set["data-dir"] {
+		cfg.DataPath = f.dataDir
 	}
 	return cfg
 }

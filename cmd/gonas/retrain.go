@@ -28,7 +28,7 @@ func runRetrain(args []string) error {
 	arch := fs.String("arch", "", "the architecture: a name (enas, enas-fixed-arc), canonical JSON, an ENAS string or a genotype; @file reads a file")
 	dataName := fs.String("data", "", "data set (default: the preset's)")
 	preset := fs.String("preset", "short", "settings whose retraining part is used: paper, scaled, short, tiny")
-	control := fs.Int("control", -1, "also retrain K random architectures (default: the preset's K)")
+	control := fs.Int("control", 0, "also retrain K random architectures (default: the preset's K)")
 	seed := fs.Uint64("seed", 0, "random seed (default: the preset's)")
 	out := fs.String("out", "", "write retrain.json into this directory")
 	if err := fs.Parse(args); err != nil {
@@ -45,10 +45,15 @@ func runRetrain(args []string) error {
 	if *dataName != "" {
 		cfg.Data = *dataName
 	}
-	if *seed != 0 {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["seed"] {
 		cfg.Seed = *seed
 	}
-	if *control >= 0 {
+	if set["control"] {
+		if *control < 0 {
+			return errors.Errorf("--control %d: want 0 or more random architectures", *control)
+		}
 		cfg.Retrain.ControlArchs = *control
 	}
 	if err := cfg.Validate(); err != nil {
@@ -97,6 +102,11 @@ func runRetrain(args []string) error {
 		}
 		fmt.Printf("control_k=%d control_mean=%.4f control_std=%.4f\n", len(rep.Control.Archs), rep.Control.Mean, rep.Control.Std)
 	}
+	defer func() { // the last line: the architecture beside the random ones
+		c := (&enas.Result{Config: cfg, Retrained: rep.Retrained, Control: rep.Control}).Comparison()
+		c.Pick = "architecture"
+		fmt.Println(c.Verdict())
+	}()
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err

@@ -15,14 +15,16 @@ import (
 )
 
 // runSearch runs an ENAS search (package nas/enas): the weight-sharing search, the
-// derived architecture, its retraining from scratch and the random control.
+// derived architecture, its retraining from scratch and the random control; it
+// ends with a one-line verdict.
 //
 //	gonas search --space enas-micro --data mnist --preset short --out runs/enas-short
 //	gonas search --resume runs/enas-short
 //	gonas search --presets
 //
 // --space nasnet (or --resume of a NASNet search's directory) runs the NASNet
-// multi-trial search instead (runNASNetSearch).
+// multi-trial search instead (runNASNetSearch). Every search shares the flags
+// --data, --data-dir, --seed, --out, --resume, --force, --preset and --presets.
 func runSearch(args []string) error {
 	if flagValue(args, "space") == "nasnet" || isNASNetRun(flagValue(args, "resume")) {
 		return runNASNetSearch(args)
@@ -30,13 +32,17 @@ func runSearch(args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	space := fs.String("space", "enas-micro", "search space: "+strings.Join(enas.PresetSpaces(), ", ")+", or nasnet (multi-trial; see --space nasnet -h)")
 	dataName := fs.String("data", "", "data set: cifar10, mnist, fashion-mnist (image spaces), ptb (enas-rnn); default: the preset's")
+	dataDir := fs.String("data-dir", "", "where to read the data set: a CIFAR-10 tarball or folder, an MNIST IDX directory, ptb.zip (default: its usual place)")
 	preset := fs.String("preset", "short", "settings: paper, scaled, short (enas-micro), tiny; see --presets")
 	out := fs.String("out", "", "output directory (default runs/<space>-<preset>)")
-	resume := fs.String("resume", "", "continue the search whose output directory is DIR from its last checkpoint")
+	resume := fs.String("resume", "", "continue the search whose output directory is DIR from its last checkpoint (a finished one: print its verdict)")
+	force := fs.Bool("force", false, "start over in an output directory that holds a search (its results are deleted)")
 	seed := fs.Uint64("seed", 0, "random seed (default: the preset's)")
 	epochs := fs.Int("epochs", 0, "search epochs (default: the preset's)")
 	noRetrain := fs.Bool("no-retrain", false, "stop after deriving the architecture (no retraining, no random control)")
 	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	dataPath := fs.String("data-path", "", "old name of --data-dir")
+	hideFlags(fs, "data-path")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,6 +55,9 @@ func runSearch(args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["data-path"] && !set["data-dir"] {
+		*dataDir, set["data-dir"] = *dataPath, true
+	}
 
 	cfg, err := enas.Preset(*space, *preset)
 	if err != nil {
@@ -56,6 +65,9 @@ func runSearch(args []string) error {
 	}
 	if *dataName != "" {
 		cfg.Data = *dataName
+	}
+	if set["data-dir"] {
+		cfg.DataPath = *dataDir
 	}
 	if set["seed"] {
 		cfg.Seed = *seed
@@ -66,12 +78,15 @@ func runSearch(args []string) error {
 	opts := enas.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout, Log: os.Stderr}
 	var s *enas.Search
 	if *resume != "" {
-		if *out != "" && *out != *resume {
-			return errors.New("--resume DIR continues in DIR; leave --out out")
+		if opts.Out, err = resumeDir(*resume, *out, *force); err != nil {
+			return err
 		}
-		opts.Out = *resume
+		if res, err := enas.ReadResult(opts.Out); err == nil && res.Finished(!*noRetrain) {
+			printFinished(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
+			return nil
+		}
 		var want *enas.Config
-		for _, name := range []string{"space", "data", "preset", "seed", "epochs"} {
+		for _, name := range []string{"space", "data", "data-dir", "preset", "seed", "epochs"} {
 			if set[name] {
 				want = &cfg // the flags given must describe the checkpoint's search
 			}
@@ -79,7 +94,10 @@ func runSearch(args []string) error {
 		s, err = enas.Resume(opts, want)
 	} else {
 		if opts.Out == "" {
-			opts.Out = "runs/" + cfg.Space + "-" + cfg.Preset
+			opts.Out = filepath.Join("runs", cfg.Space+"-"+cfg.Preset)
+		}
+		if err := startOutDir(opts.Out, *force); err != nil {
+			return err
 		}
 		s, err = enas.New(cfg, opts)
 	}
@@ -92,14 +110,26 @@ func runSearch(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if _, err := s.Complete(ctx, !*noRetrain); err != nil {
+	res, err := s.Complete(ctx, !*noRetrain)
+	if err != nil {
 		if errors.Is(err, enas.ErrInterrupted) {
 			return errors.Errorf("%v; continue with: gonas search --resume %s", err, opts.Out)
 		}
 		return err
 	}
-	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl\n", opts.Out, opts.Out, opts.Out)
+	printOutputs(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
 	return nil
+}
+
+// verdictOf is a finished ENAS run's verdict line.
+func verdictOf(res *enas.Result, retrained bool) string {
+	if !retrained || res.Retrained == nil {
+		return "verdict: none, the derived architecture was not retrained (--no-retrain), so it was not compared with random ones"
+	}
+	if res.Verdict != "" {
+		return res.Verdict
+	}
+	return res.Comparison().Verdict()
 }
 
 // flagValue is the value given to flag name in args ("-name v", "--name=v"...), or "".

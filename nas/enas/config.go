@@ -17,6 +17,9 @@ type Config struct {
 	Space  string `json:"space"`  // enas-micro, enas-macro or enas-rnn
 	Data   string `json:"data"`   // cifar10, mnist, fashion-mnist (image spaces) or ptb (enas-rnn)
 	Seed   uint64 `json:"seed"`   // seeds everything: data order, weights, controller
+	// DataPath is where the data set is read (a CIFAR-10 tarball or folder, an IDX
+	// directory, ptb.zip); empty: its usual place (see package nas/data).
+	DataPath string `json:"data_path,omitempty"`
 
 	// Sizes of the splits (0: all). Images: ValidSize images are carved out of the
 	// training set (ENAS: 5,000 of CIFAR-10's 50,000), then TrainSize of the rest

@@ -45,6 +45,9 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 		}
 		res.Archs = append(res.Archs, r)
 		values = append(values, testMetric(cfg, r))
+		if log != nil {
+			fmt.Fprintf(log, "random control %d/%d: %s params=%d\n", i+1, k, testLine(cfg, r), r.Parameters)
+		}
 	}
 	res.Mean, res.Std = nas.MeanStd(values)
 	return res, nil

@@ -30,7 +30,7 @@ func LoadData(cfg *Config) (*Data, error) {
 }
 
 func loadImages(cfg *Config) (*Data, error) {
-	train, test, err := data.LoadNormalized(cfg.Data, "")
+	train, test, err := data.LoadNormalized(cfg.Data, cfg.DataPath)
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +52,15 @@ func loadImages(cfg *Config) (*Data, error) {
 }
 
 func loadPTB(cfg *Config) (*Data, error) {
-	dir, err := data.SharedDataDir()
-	if err != nil {
-		return nil, err
+	path := cfg.DataPath
+	if path == "" {
+		dir, err := data.SharedDataDir()
+		if err != nil {
+			return nil, err
+		}
+		path = filepath.Join(dir, "ptb.zip")
 	}
-	p, err := data.LoadPTB(filepath.Join(dir, "ptb.zip"))
+	p, err := data.LoadPTB(path)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ type Candidate struct {
 
 // Derived is the architecture a search settles on: the best of the candidates.
 type Derived struct {
-	Arch       nas.Arch    `json:"-"`
+	Arch       nas.Arch    `json:"arch"`
 	Reward     float64     `json:"reward"`
 	Candidates []Candidate `json:"candidates"`
 }

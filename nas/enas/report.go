@@ -20,8 +20,15 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 	esc := html.EscapeString
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ENAS %s on %s</title>\n", esc(cfg.Space), esc(cfg.Data))
 	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}" +
-		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;overflow-x:auto}</style></head><body>\n")
+		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}" +
+		".verdict{font-size:1.15em;border-left:4px solid #0072b2;padding:6px 12px;background:#eef5fb}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h1>ENAS search: %s on %s (preset %s)</h1>\n", esc(cfg.Space), esc(cfg.Data), esc(cfg.Preset))
+	if res.Verdict != "" {
+		fmt.Fprintf(&b, "<p class=\"verdict\">%s</p>\n", esc(strings.TrimPrefix(res.Verdict, "verdict: ")))
+	} else {
+		b.WriteString("<p class=\"verdict\">No verdict yet: the derived architecture is not retrained beside the random control.</p>\n")
+	}
+	fmt.Fprintf(&b, "<p>Retraining budget, the same for the derived and every random architecture: %s.</p>\n", esc(RetrainBudget(&cfg)))
 	fmt.Fprintf(&b, "<p>Seed %d, backend %s, %d epochs, search time %.1f s, %s.</p>\n", cfg.Seed, esc(res.Backend),
 		len(h.Epochs), res.SearchSeconds, esc(res.Date))
 
@@ -64,7 +71,8 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 		charts = append(charts,
 			chart(nas.CurveChart{Title: "Controller reward", XLabel: "controller update", YLabel: "reward"},
 				nas.CurveSeries{Name: "mean reward", Y: reward}, nas.CurveSeries{Name: "baseline", Y: baseline}),
-			chart(nas.CurveChart{Title: "Controller entropy", XLabel: "controller update", YLabel: "Σ_t H_t"},
+			chart(nas.CurveChart{Title: "Controller entropy", XLabel: "controller update", YLabel: "Σ_t H_t (nats)", Include: []float64{0},
+				Refs: []nas.CurveRef{{Name: "uniform policy", Y: nas.UniformEntropy(space)}}},
 				nas.CurveSeries{Name: "entropy", Y: entropy}))
 	}
 	if len(h.Epochs) > 0 {
@@ -79,8 +87,12 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 		if cfg.Space == "enas-rnn" {
 			name = "validation perplexity (sampled cells, shared weights)"
 		}
+		validChart := nas.CurveChart{Title: "Validation", XLabel: "epoch", YLabel: name}
+		if cfg.Space != "enas-rnn" {
+			validChart.Refs = []nas.CurveRef{{Name: "chance (10 classes)", Y: nas.ChanceAccuracy(10)}}
+		}
 		charts = append(charts,
-			chart(nas.CurveChart{Title: "Validation", XLabel: "epoch", YLabel: name}, nas.CurveSeries{Name: "valid", Y: valid}),
+			chart(validChart, nas.CurveSeries{Name: "valid", Y: valid}),
 			chart(nas.CurveChart{Title: "Child training loss", XLabel: "epoch", YLabel: "loss"}, nas.CurveSeries{Name: "train loss", Y: loss}))
 	}
 	for _, c := range charts {
@@ -103,6 +115,30 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 	}
 	b.WriteString("</body></html>\n")
 	return b.Bytes(), nil
+}
+
+// RetrainBudget describes how every architecture of a run is retrained: the
+// network's size, epochs (steps for enas-rnn), batch, learning rate and
+// regularisation.
+func RetrainBudget(cfg *Config) string {
+	r := cfg.Retrain
+	if cfg.Space == "enas-rnn" {
+		return fmt.Sprintf("%d hidden units, %d steps of batch %d, learning rate %g, gradient clip %g", r.Hidden, r.Steps, r.BatchSize, r.LRMax, r.ClipNorm)
+	}
+	size := fmt.Sprintf("C = %d", r.Filters)
+	if cfg.Space == "enas-micro" {
+		size = fmt.Sprintf("C = %d, N = %d", r.Filters, r.CellsPerStage)
+	}
+	train := fmt.Sprintf("%s training images", sizeText(cfg.TrainSize))
+	return fmt.Sprintf("%s, %d epochs on %s, batch %d, cosine learning rate %g to %g, tested on %s test images",
+		size, r.Epochs, train, r.BatchSize, r.LRMax, r.LRMin, sizeText(cfg.TestSize))
+}
+
+func sizeText(n int) string {
+	if n == 0 {
+		return "all"
+	}
+	return fmt.Sprint(n)
 }
 
 // chart renders one inline SVG chart, or a note when it has nothing to draw.

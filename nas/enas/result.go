@@ -16,13 +16,16 @@ type Result struct {
 	Backend       string   `json:"backend"`
 	SearchSeconds float64  `json:"search_seconds"`
 	Derived       *Derived `json:"derived"`
-	// Best is the derived architecture in every format of its space ("json",
-	// "enas", "genotype", ...).
+	// Best is the derived architecture (Derived.Arch) in every text format of its
+	// space ("enas", "genotype", ...).
 	Best      map[string]string `json:"best"`
 	Retrained *RetrainResult    `json:"retrained,omitempty"`
 	Control   *ControlResult    `json:"control,omitempty"`
 	Paper     *PaperNumber      `json:"paper,omitempty"`
 	Date      string            `json:"date"`
+	// Verdict is the retrained architecture beside the random control, in one
+	// line of words (nas.Comparison.Verdict); empty before retraining.
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // PaperNumber is what the ENAS paper [1] reports for the same space and data set
@@ -55,6 +58,7 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 	}
 	res := &Result{Config: s.cfg, Backend: s.opts.Backend.String(), SearchSeconds: s.st.Seconds, Derived: derived,
 		Best: cells.AllFormats(s.space, derived.Arch), Date: time.Now().UTC().Format(time.RFC3339)}
+	delete(res.Best, "json") // Derived.Arch, as an object
 	if p, ok := paperNumbers[s.cfg.Space+"/"+s.cfg.Data]; ok {
 		res.Paper = &p
 	}
@@ -79,6 +83,7 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 			}
 			s.metricf("control_k=%d control_mean=%.4f control_std=%.4f\n", len(res.Control.Archs), res.Control.Mean, res.Control.Std)
 		}
+		res.Verdict = res.Comparison().Verdict()
 		if err := s.writeResult(res); err != nil {
 			return nil, err
 		}
@@ -97,7 +102,7 @@ func interrupted(ctx context.Context, err error) error {
 
 // writeResult writes result.json and report.html.
 func (s *Search) writeResult(res *Result) error {
-	if err := writeJSON(filepath.Join(s.opts.Out, "result.json"), res); err != nil {
+	if err := writeJSON(filepath.Join(s.opts.Out, ResultName), res); err != nil {
 		return err
 	}
 	page, err := Report(res, &s.st.History, s.space)

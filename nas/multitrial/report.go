@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"slices"
+	"strings"
 
+	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/plot"
 )
 
@@ -17,8 +20,17 @@ func Report(r *SearchResult) ([]byte, error) {
 	esc := html.EscapeString
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>NASNet search %s</title>\n", esc(r.SearchID))
-	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{background:#f6f6f6;padding:8px;overflow-x:auto}</style></head><body>\n")
+	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}" +
+		".verdict{font-size:1.15em;border-left:4px solid #0072b2;padding:6px 12px;background:#eef5fb}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h1>NASNet multi-trial search on %s (preset %s)</h1>\n", esc(cfg.Data), esc(cfg.Preset))
+	verdict := r.Verdict
+	if verdict == "" && r.Transfer != nil {
+		verdict = r.Comparison().Verdict()
+	}
+	if verdict != "" {
+		fmt.Fprintf(&b, "<p class=\"verdict\">%s</p>\n", esc(strings.TrimPrefix(verdict, "verdict: ")))
+	}
+	fmt.Fprintf(&b, "<p>Retraining budget, the same for the best and every random cell: %s.</p>\n", esc(TransferBudget(&cfg)))
 	fmt.Fprintf(&b, "<p>Search %s, seed %d: %d children in %d batches of m = %d (%d failed), search %.0f s, total %.0f s, %s.</p>\n",
 		esc(r.SearchID), cfg.Seed, len(r.Trials), len(r.Updates), cfg.Batch, r.Failed(), r.SearchSeconds, r.Seconds, esc(r.Date))
 
@@ -41,9 +53,6 @@ func Report(r *SearchResult) ([]byte, error) {
 		}
 	}
 	b.WriteString(plot.Table([]string{"cells", "test accuracy", "parameters", "multiply-adds"}, rows))
-	tc := cfg.Transfer
-	fmt.Fprintf(&b, "<p>Transfer network: B = %d, N = %d, C = %d, %d epochs on %s training images, tested on %s test images.</p>\n",
-		tc.Child.Blocks, tc.Child.CellsPerStage, tc.Child.Filters, tc.Train.Epochs, sizeText(tc.TrainSize), sizeText(tc.TestSize))
 
 	b.WriteString("<h2>Rerank</h2>\n")
 	rows = nil
@@ -90,12 +99,23 @@ func searchCharts(r *SearchResult) string {
 		series(r.Updates, func(u UpdateRecord) float64 { return u.Entropy }),
 		series(r.Updates, func(u UpdateRecord) float64 { return u.Loss })
 	var b bytes.Buffer
-	chart(&b, plot.Chart{Title: "Children's validation accuracy (the reward)", XLabel: "controller update", YLabel: "reward"},
+	level := func(y float64) []float64 { // a horizontal reference line over the updates
+		return []float64{y, y}
+	}
+	ends := []float64{0, float64(len(r.Updates))}
+	chart(&b, plot.Chart{Title: "Children's validation accuracy (the reward)", XLabel: "controller update", YLabel: "reward", YMin: 0, YMax: 1},
 		plot.Series{Name: "child", X: xs, Y: r.Rewards, Style: plot.Points},
 		plot.Series{Name: "batch mean", Y: mean, Style: plot.LinesPoints},
-		plot.Series{Name: "baseline", Y: base})
-	chart(&b, plot.Chart{Title: "Controller entropy", XLabel: "controller update", YLabel: "mean Σ_t H_t"},
-		plot.Series{Name: "entropy", Y: ent, Style: plot.LinesPoints})
+		plot.Series{Name: "baseline", Y: base},
+		plot.Series{Name: "chance (10 classes)", X: ends, Y: level(nas.ChanceAccuracy(10))})
+	entropyChart := plot.Chart{Title: "Controller entropy", XLabel: "controller update", YLabel: "mean Σ_t H_t (nats)"}
+	entropySeries := []plot.Series{{Name: "entropy", Y: ent, Style: plot.LinesPoints}}
+	if space, err := r.Config.space(); err == nil {
+		u := nas.UniformEntropy(space)
+		entropyChart.YMax = 1.05 * max(u, slices.Max(ent))
+		entropySeries = append(entropySeries, plot.Series{Name: "uniform policy", X: ends, Y: level(u)})
+	}
+	chart(&b, entropyChart, entropySeries...)
 	chart(&b, plot.Chart{Title: "Controller loss", XLabel: "controller update", YLabel: "surrogate loss"},
 		plot.Series{Name: "loss", Y: loss, Style: plot.LinesPoints})
 	return b.String()
@@ -117,6 +137,15 @@ func chart(b *bytes.Buffer, c plot.Chart, s ...plot.Series) {
 		return
 	}
 	b.WriteString("<div>" + svg + "</div>\n")
+}
+
+// TransferBudget describes how the best cell and every random cell are retrained:
+// the transfer network's size and its training.
+func TransferBudget(cfg *Config) string {
+	tc := cfg.Transfer
+	return fmt.Sprintf("transfer network B = %d, N = %d, C = %d, %d epochs on %s training images, batch %d, cosine learning rate %g to %g, tested on %s test images",
+		tc.Child.Blocks, tc.Child.CellsPerStage, tc.Child.Filters, tc.Train.Epochs, sizeText(tc.TrainSize), tc.Train.BatchSize,
+		tc.Train.LRMax, tc.Train.LRMin, sizeText(tc.TestSize))
 }
 
 func sizeText(n int) string {

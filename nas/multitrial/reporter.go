@@ -3,7 +3,6 @@ package multitrial
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gonas/gonas/nas"
 )
@@ -19,20 +18,10 @@ type reporter struct {
 
 func newReporter(w io.Writer, total int) *reporter {
 	r := &reporter{w: w}
-	if isTerminal(w) {
+	if nas.IsTerminal(w) {
 		r.bar = nas.NewProgress(w, "nasnet search", total)
 	}
 	return r
-}
-
-// isTerminal reports whether w is a character device.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // linef writes one line above the bar.

@@ -38,6 +38,10 @@ type SearchResult struct {
 	Transfer    *TransferResult   `json:"transfer"`
 	Control     *ControlResult    `json:"control,omitempty"`
 
+	// Verdict is the transferred best cell beside the random control, in one line
+	// of words (nas.Comparison.Verdict).
+	Verdict string `json:"verdict,omitempty"`
+
 	SearchSeconds float64 `json:"search_seconds"` // the search phase, rerank and transfer excluded
 	Seconds       float64 `json:"seconds"`
 	Date          string  `json:"date"`
@@ -60,7 +64,13 @@ func (r *SearchResult) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return errors.Wrap(err, "multitrial")
 	}
+	if r.Verdict == "" && r.Transfer != nil {
+		r.Verdict = r.Comparison().Verdict()
+	}
+	saved := r.BestFormats
+	r.BestFormats = withoutJSONFormat(saved) // Best holds it, as an object
 	blob, err := json.MarshalIndent(r, "", " ")
+	r.BestFormats = saved
 	if err != nil {
 		return errors.Wrap(err, "multitrial: encoding result.json")
 	}
@@ -68,7 +78,7 @@ func (r *SearchResult) Write(dir string) error {
 	if err != nil {
 		return err
 	}
-	for name, content := range map[string][]byte{"result.json": append(blob, '\n'), "history.jsonl": r.HistoryJSONL(), "report.html": page} {
+	for name, content := range map[string][]byte{ResultName: append(blob, '\n'), "history.jsonl": r.HistoryJSONL(), "report.html": page} {
 		if err := checkpoint.WriteFileAtomic(filepath.Join(dir, name), content); err != nil {
 			return errors.WithMessagef(err, "multitrial: writing %s", name)
 		}
@@ -133,4 +143,53 @@ func (r *SearchResult) HistoryJSONL() []byte {
 		line(rec)
 	}
 	return b.Bytes()
+}
+
+// withoutJSONFormat is formats without its "json" entry.
+func withoutJSONFormat(formats map[string]string) map[string]string {
+	out := make(map[string]string, len(formats))
+	for k, v := range formats {
+		if k != "json" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Comparison is the transferred best cell beside the random control (the cells
+// whose training did not fail); its Verdict is the search's one-line verdict.
+func (r *SearchResult) Comparison() nas.Comparison {
+	c := nas.Comparison{Pick: "best cell", Metric: "test accuracy", Percent: true}
+	if r.Transfer != nil && r.Transfer.Error == "" {
+		c.Value = r.Transfer.TestAccuracy
+	}
+	if r.Control != nil {
+		for _, a := range r.Control.Archs {
+			if a.Error == "" {
+				c.Control = append(c.Control, a.TestAccuracy)
+			}
+		}
+	}
+	return c
+}
+
+// ResultName is the file of an output directory that holds the SearchResult.
+const ResultName = "result.json"
+
+// ReadResult reads dir/result.json (the search's outcome; Trials, Archs and
+// Rewards are in history.jsonl and stay empty). A file without a verdict gets one.
+func ReadResult(dir string) (*SearchResult, error) {
+	path := filepath.Join(dir, ResultName)
+	blob, err := os.ReadFile(path)
+	if err != nil {
+		return nil, errors.Wrap(err, "multitrial")
+	}
+	var r SearchResult
+	if err := json.Unmarshal(blob, &r); err != nil {
+		return nil, errors.Wrapf(err, "multitrial: %s", path)
+	}
+	if r.Verdict == "" && r.Transfer != nil {
+		r.Verdict = r.Comparison().Verdict()
+	}
+	return &r, nil
 }

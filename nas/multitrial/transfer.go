@@ -64,9 +64,12 @@ func (s *search) transfer(space *cells.NASNet) error {
 	}
 	c := &ControlResult{Archs: rows[1:]}
 	var accs []float64
-	for _, r := range c.Archs {
+	for i, r := range c.Archs {
 		if r.Error == "" {
 			accs = append(accs, r.TestAccuracy)
+			s.rep.linef("control=%d/%d test_accuracy=%.4f params=%d\n", i+1, k, r.TestAccuracy, r.Params)
+		} else {
+			s.rep.linef("control=%d/%d failed: %s\n", i+1, k, r.Error)
 		}
 	}
 	if c.N = len(accs); c.N > 0 {
