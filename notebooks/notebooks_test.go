@@ -37,9 +37,10 @@ var expectations = map[string]expectation{
 		"Entropy floor of one decision", "× 6 decisions = 0.9469 nats"}},
 	"02_search_spaces.ipynb": {svg: 6, html: 10, nb201: true, texts: []string{
 		"NASNet normal cell", "NASNet reduction cell", "ENAS convolutional cell", "ENAS macro network",
-		"ENAS recurrent cell", "NAS-Bench-201 cell", "multiply-adds", "NASNet-A 6@768", "Pareto front"}},
-	"03_nasbench201.ipynb": {svg: 3, html: 5, nb201: true, texts: []string{
-		"best validation accuracy so far", "Test accuracy of the chosen cells", "paper test acc.",
+		"ENAS recurrent cell", "NAS-Bench-201 cell", "multiply-adds", "NASNet-A 6@768", "Pareto front",
+		"scaled to the page", "adds the outputs of layers", "The same drawing at full size"}},
+	"03_nasbench201.ipynb": {svg: 4, html: 5, nb201: true, texts: []string{
+		"gap to the best validation accuracy", "best validation accuracy so far, queries 20–150", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
 	"04_nasnet_search.ipynb": {svg: 4, html: 18, texts: []string{
 		"NASNet multi-trial presets", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
