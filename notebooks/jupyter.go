@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -337,10 +338,50 @@ func Execute(ctx context.Context, notebook string, opts RunOptions) (executed st
 	return filepath.Join(outDir, filepath.Base(notebook)), nil
 }
 
+// MathJaxDir is where Debian's libjs-mathjax package puts MathJax 2, which the HTML
+// pages of the notebooks load to typeset the $...$ math of their markdown cells.
+const MathJaxDir = "/usr/share/javascript/mathjax"
+
+// MathJaxConfig is the MathJax 2 configuration the pages load: TeX input, SVG output
+// (its glyphs are paths in JavaScript, so no web font has to load from file://), and
+// the Safe extension nbconvert's default uses.
+const MathJaxConfig = "TeX-AMS_SVG,Safe"
+
+// ErrNoMathJax is returned (wrapped) when no local MathJax is found for the HTML pages.
+var ErrNoMathJax = errors.New("MathJax not found in " + MathJaxDir + " (the pages typeset their math offline with it); " +
+	"install it with `apt-get install -y --no-install-recommends libjs-mathjax`, or give a MathJax URL")
+
+// LocalMathJax returns the file:// URL of the MathJax of dir (MathJaxDir when ""),
+// with MathJaxConfig, for ToHTML: a page that loads it typesets its math without a
+// network.
+func LocalMathJax(dir string) (string, error) {
+	if dir == "" {
+		dir = MathJaxDir
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "MathJax.js")); err != nil {
+		return "", errors.WithMessagef(ErrNoMathJax, "%v", err)
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "MathJax.js")), RawQuery: "config=" + MathJaxConfig}
+	return u.String(), nil
+}
+
 // ToHTML renders an executed notebook as a standalone HTML page in outDir
-// (`jupyter nbconvert --to html`) and returns its path.
-func ToHTML(ctx context.Context, notebook, outDir string, env []string) (string, error) {
-	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "html", "--output-dir", outDir, notebook)
+// (`jupyter nbconvert --to html`) and returns its path. The page loads MathJax from
+// mathjaxURL (LocalMathJax when "", so that it needs no network), never from
+// nbconvert's default CDN.
+func ToHTML(ctx context.Context, notebook, outDir string, env []string, mathjaxURL string) (string, error) {
+	if mathjaxURL == "" {
+		var err error
+		if mathjaxURL, err = LocalMathJax(""); err != nil {
+			return "", err
+		}
+	}
+	cmd := exec.CommandContext(ctx, "jupyter", "nbconvert", "--to", "html",
+		"--HTMLExporter.mathjax_url="+mathjaxURL, "--output-dir", outDir, notebook)
 	cmd.Env = env
 	if err := runLogged(cmd, io.Discard); err != nil {
 		return "", err

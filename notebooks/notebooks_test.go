@@ -2,9 +2,11 @@ package notebooks
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,14 +27,20 @@ type expectation struct {
 // expectations per notebook; a notebook not listed must run without errors and
 // produce some output.
 var expectations = map[string]expectation{
-	"01_policy_gradients.ipynb": {svg: 5, html: 7, texts: []string{
-		"exact gradient ∇J", "variance, b = J(θ)", "Variance of the REINFORCE gradient estimate",
-		"REINFORCE on the bandit", "REINFORCE on 6 decisions", "LSTM: best", "random: best"}},
+	"01_policy_gradients.ipynb": {svg: 10, html: 18, texts: []string{
+		"exact gradient ∇J", "sampled reward R_k", "score ∇_θ log p_θ(a_k)", "advantage A_k = R_k − b",
+		"ĝ (Policy.Gradient)", " = θ + α ĝ", "J(θ) = 0.8220 → J(θ') =",
+		"Policy probabilities over updates", "the loop vs tutorial.Train: largest difference in J over all updates = 0.0e+00",
+		"variance, b = J(θ)", "Variance of the REINFORCE gradient estimate", "REINFORCE on the bandit",
+		"Learning rate (", "Batch size at a budget of 480 pulls", "Baseline decay (", "no baseline",
+		"REINFORCE on 6 decisions", "LSTM: best", "random: best", "the floor of tanh constant 2.5: 0.947",
+		"Entropy floor of one decision", "× 6 decisions = 0.9469 nats"}},
 	"02_search_spaces.ipynb": {svg: 6, html: 10, nb201: true, texts: []string{
 		"NASNet normal cell", "NASNet reduction cell", "ENAS convolutional cell", "ENAS macro network",
-		"ENAS recurrent cell", "NAS-Bench-201 cell", "multiply-adds", "NASNet-A 6@768", "Pareto front"}},
-	"03_nasbench201.ipynb": {svg: 3, html: 5, nb201: true, texts: []string{
-		"best validation accuracy so far", "Test accuracy of the chosen cells", "paper test acc.",
+		"ENAS recurrent cell", "NAS-Bench-201 cell", "multiply-adds", "NASNet-A 6@768", "Pareto front",
+		"scaled to the page", "adds the outputs of layers", "The same drawing at full size"}},
+	"03_nasbench201.ipynb": {svg: 4, html: 5, nb201: true, texts: []string{
+		"gap to the best validation accuracy", "best validation accuracy so far, queries 20–150", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
 	"04_nasnet_search.ipynb": {svg: 4, html: 18, texts: []string{
 		"NASNet multi-trial presets", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
@@ -59,7 +67,11 @@ func TestNotebooks(t *testing.T) {
 	}
 	ctx := context.Background()
 	if _, err := CheckJupyter(ctx); err != nil {
-		t.Skipf("jupyter is missing, so the notebooks cannot run: %v", err)
+		skipOrFail(t, "jupyter is missing, so the notebooks cannot run: %v", err)
+	}
+	mathjax, err := LocalMathJax("")
+	if err != nil {
+		skipOrFail(t, "the HTML pages cannot typeset their math: %v", err)
 	}
 	root, err := RepoRoot(".")
 	if err != nil {
@@ -71,7 +83,7 @@ func TestNotebooks(t *testing.T) {
 	k, err := InstallKernel(ctx, KernelOptions{Root: root, BinDir: filepath.Join(tmp, "bin"), DataDir: filepath.Join(tmp, "jupyter"), Log: &log})
 	if err != nil {
 		if strings.Contains(err.Error(), "go install tool") {
-			t.Skipf("gonb could not be built (`go install tool`; run `go mod download` with network once): %v", err)
+			skipOrFail(t, "gonb could not be built (`go install tool`; run `go mod download` with network once): %v", err)
 		}
 		t.Fatalf("installing the GoNB kernel: %v\n%s", err, log.String())
 	}
@@ -92,10 +104,10 @@ func TestNotebooks(t *testing.T) {
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
 			want := expectations[name]
 			if want.nb201 && tableErr != nil {
-				t.Skipf("needs the NAS-Bench-201 table: %v", tableErr)
+				skipOrFail(t, "needs the NAS-Bench-201 table: %v", tableErr)
 			}
 			if want.ptb && ptbErr != nil {
-				t.Skipf("needs Penn Treebank: %v", ptbErr)
+				skipOrFail(t, "needs Penn Treebank: %v", ptbErr)
 			}
 			start := time.Now()
 			executed, err := Execute(ctx, path, RunOptions{OutDir: filepath.Join(tmp, "out"), CellTimeout: 5 * time.Minute, Env: env})
@@ -108,7 +120,45 @@ func TestNotebooks(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkNotebook(t, nb, want)
+			page, err := ToHTML(ctx, executed, filepath.Join(tmp, "html"), env, mathjax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPage(t, page, mathjax)
 		})
+	}
+}
+
+// inCI reports whether the test runs in CI (CI=true, as .ci/run is run).
+func inCI() bool {
+	ci, err := strconv.ParseBool(os.Getenv("CI"))
+	return err == nil && ci
+}
+
+// skipOrFail skips the test when something the notebooks need is missing, with the
+// reason; in CI it fails instead, so that CI cannot pass with notebooks that do not run.
+func skipOrFail(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf("CI=true, and the notebooks cannot run: "+format, args...)
+	}
+	t.Skipf(format+" (skipped outside CI; with CI=true this fails)", args...)
+}
+
+// checkPage checks an HTML page of an executed notebook: it loads MathJax from
+// mathjax (a local file, no network) and nothing from nbconvert's default CDN.
+func checkPage(t *testing.T, page, mathjax string) {
+	t.Helper()
+	blob, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(blob)
+	if !strings.Contains(html, `src="`+mathjax+`"`) {
+		t.Errorf("%s does not load MathJax from %s", page, mathjax)
+	}
+	if strings.Contains(html, "cdnjs.cloudflare.com") || strings.Contains(html, "cdn.jsdelivr.net") {
+		t.Errorf("%s loads a script from a CDN", page)
 	}
 }
 
@@ -194,5 +244,21 @@ func TestReadAndCheck(t *testing.T) {
 	}
 	if p := prependPath("/a:/b", "/b", "/c", ""); p != "/c:/a:/b" {
 		t.Errorf("prependPath = %q", p)
+	}
+}
+
+// TestLocalMathJax: the MathJax URL is a file:// URL of the directory's MathJax.js,
+// and a directory without it is an error that says what to install.
+func TestLocalMathJax(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LocalMathJax(dir); !errors.Is(err, ErrNoMathJax) || !strings.Contains(err.Error(), "libjs-mathjax") {
+		t.Errorf("LocalMathJax(empty dir) = %v, want ErrNoMathJax naming libjs-mathjax", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "MathJax.js"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u, err := LocalMathJax(dir)
+	if want := "file://" + filepath.ToSlash(dir) + "/MathJax.js?config=" + MathJaxConfig; err != nil || u != want {
+		t.Errorf("LocalMathJax = %q, %v; want %q", u, err, want)
 	}
 }

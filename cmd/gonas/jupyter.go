@@ -17,10 +17,11 @@ import (
 // runJupyter sets up the GoNB kernel and executes notebooks headless:
 //
 //	gonas jupyter install                      build GoNB, register the kernel wired to this repository
-//	gonas jupyter run [-o DIR] [-html] [NB...] execute notebooks (default: all of notebooks/)
+//	gonas jupyter run [-o DIR] [-html] [NB...] execute notebooks (default: all of notebooks/); -html also
+//	                                           renders pages that typeset their math with a local MathJax
 func runJupyter(args []string) error {
 	const usage = "usage:\n  gonas jupyter install [-data-dir DIR] [-bin-dir DIR] [-v]\n" +
-		"  gonas jupyter run [-o DIR] [-html] [-timeout D] [-data-dir DIR] [NOTEBOOK.ipynb ...]"
+		"  gonas jupyter run [-o DIR] [-html] [-mathjax URL] [-timeout D] [-data-dir DIR] [NOTEBOOK.ipynb ...]"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		fmt.Fprintln(os.Stderr, usage)
 		return flag.ErrHelp
@@ -67,12 +68,20 @@ func jupyterRun(args []string) error {
 	html := fs.Bool("html", false, "also render each executed notebook to HTML (jupyter nbconvert --to html)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "limit per cell")
 	dataDir := fs.String("data-dir", "", "Jupyter data dir the kernel is registered in (default Jupyter's)")
+	mathjax := fs.String("mathjax", "", "URL of MathJax.js (with ?config=...) for the -html pages (default: Debian's libjs-mathjax, "+notebooks.MathJaxDir+", so the pages need no network)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx := context.Background()
 	if _, err := notebooks.CheckJupyter(ctx); err != nil {
 		return err
+	}
+	if *html && *mathjax == "" {
+		u, err := notebooks.LocalMathJax("")
+		if err != nil {
+			return err // before minutes of executing
+		}
+		*mathjax = u
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -114,7 +123,7 @@ func jupyterRun(args []string) error {
 		fmt.Printf("%-4s %s seconds=%.1f svg=%d html=%d executed=%s\n", status, filepath.Base(p), time.Since(start).Seconds(),
 			nb.CountSVG(), nb.CountMIME("text/html"), executed)
 		if *html {
-			page, err := notebooks.ToHTML(ctx, executed, *out, env)
+			page, err := notebooks.ToHTML(ctx, executed, *out, env, *mathjax)
 			if err != nil {
 				return err
 			}

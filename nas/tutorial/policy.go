@@ -202,12 +202,7 @@ func Train(p *Policy, prob Problem, cfg TrainConfig) (TrainLog, error) {
 	baseline := nas.NewBaseline(cfg.BaselineDecay)
 	var log TrainLog
 	for range cfg.Steps {
-		actions := make([][]int, cfg.BatchSize)
-		rewards := make([]float64, cfg.BatchSize)
-		for k := range actions {
-			actions[k] = p.Sample(rng)
-			rewards[k] = prob.Sample(actions[k], rng)
-		}
+		actions, rewards := p.SampleBatch(prob, cfg.BatchSize, rng)
 		b := 0.0
 		adv := nas.Advantages(rewards, 0)
 		if !cfg.NoBaseline {
@@ -218,9 +213,9 @@ func Train(p *Policy, prob Problem, cfg TrainConfig) (TrainLog, error) {
 			}
 			adv = baseline.BatchAdvantages(rewards)
 		}
-		g := p.zeros()
-		for k, a := range actions {
-			addScaled(g, p.Score(a), adv[k]/float64(cfg.BatchSize))
+		g, err := p.Gradient(actions, adv)
+		if err != nil {
+			return log, err
 		}
 		p.Step(g, cfg.LearningRate)
 		j, err := p.Expected(prob)
