@@ -94,6 +94,14 @@ func runNASNetSearch(args []string) error {
 			return err
 		}
 	}
+	lock, err := lockDir(dir, "gonas search --space nasnet", false)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if saved, err = readNASNetConfig(dir); err != nil { // again, now that no other search writes it
+		return err
+	}
 	if saved != nil {
 		if err := sameNASNetConfig(dir, saved, &cfg); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gonas/gonas/nas/dirlock"
 	"github.com/gonas/gonas/nas/natsexec"
 	"github.com/pkg/errors"
 )
@@ -14,7 +15,8 @@ import (
 // runNATSServer runs an embedded NATS server with JetStream on 127.0.0.1 until SIGINT
 // or SIGTERM, so a distributed search can be tried on one machine without installing
 // nats-server. Its store directory keeps the queued trials and the recorded results
-// across restarts.
+// across restarts; the directory is locked (package nas/dirlock), so a second server
+// on it is refused.
 //
 //	gonas nats-server --dir runs/nats --port 4222
 func runNATSServer(args []string) error {
@@ -27,6 +29,11 @@ func runNATSServer(args []string) error {
 	if fs.NArg() > 0 {
 		return errors.Errorf("unexpected arguments %q", fs.Args())
 	}
+	lock, err := dirlock.Acquire(*dir, "gonas nats-server") // two servers on one store lose trials
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	s, url, err := natsexec.StartServer(*dir, *port)
 	if err != nil {
 		return err

@@ -65,22 +65,28 @@ func runSearch(args []string) error {
 	}
 	opts := enas.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout, Log: os.Stderr}
 	var s *enas.Search
+	var want *enas.Config
 	if *resume != "" {
 		if *out != "" && *out != *resume {
 			return errors.New("--resume DIR continues in DIR; leave --out out")
 		}
 		opts.Out = *resume
-		var want *enas.Config
 		for _, name := range []string{"space", "data", "preset", "seed", "epochs"} {
 			if set[name] {
 				want = &cfg // the flags given must describe the checkpoint's search
 			}
 		}
+	} else if opts.Out == "" {
+		opts.Out = "runs/" + cfg.Space + "-" + cfg.Preset
+	}
+	lock, err := lockDir(opts.Out, "gonas search", *resume != "")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if *resume != "" {
 		s, err = enas.Resume(opts, want)
 	} else {
-		if opts.Out == "" {
-			opts.Out = "runs/" + cfg.Space + "-" + cfg.Preset
-		}
 		s, err = enas.New(cfg, opts)
 	}
 	if err != nil {

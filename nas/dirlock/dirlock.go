@@ -49,12 +49,12 @@ func (e *HeldError) Error() string {
 // holds it, the error is a *HeldError naming that process's PID.
 func Acquire(dir, what string) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, errors.Wrap(err, "dirlock")
+		return nil, errors.Wrapf(err, "cannot create the directory %s", dir)
 	}
 	path := filepath.Join(dir, FileName)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, errors.Wrapf(err, "dirlock: opening %s", path)
+		return nil, errors.Wrapf(err, "cannot write in %s (its lock file %s)", dir, FileName)
 	}
 	held, err := tryLock(f)
 	if err != nil {

@@ -114,3 +114,18 @@ func TestAcquireReportsAnUnusableDirectory(t *testing.T) {
 		t.Fatal("Acquire on a regular file succeeded")
 	}
 }
+
+// An unwritable output directory is found when the lock is taken, before any work.
+func TestAcquireReportsAnUnwritableDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes anywhere")
+	}
+	dir := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Acquire(dir, "test")
+	if err == nil || !strings.Contains(err.Error(), "cannot write in "+dir) {
+		t.Fatalf("Acquire on a read-only directory: %v", err)
+	}
+}
