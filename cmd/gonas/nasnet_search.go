@@ -140,6 +140,9 @@ func runNASNetSearch(args []string) error {
 	if err := res.Write(dir); err != nil {
 		return err
 	}
+	if err := res.Err(); err != nil { // a failed transfer is a failed run, results written or not
+		return errors.WithMessagef(err, "the search's results are in %s/result.json", dir)
+	}
 	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl\n", dir, dir, dir)
 	return nil
 }
