@@ -26,6 +26,9 @@ const (
 	maxAckPending = 1024
 	// maxFailures is how many NATS errors in a row (a second apart) end a worker.
 	maxFailures = 60
+	// DefaultRetryDelay is how long a trial that a worker's environment failed (its
+	// data missing, say) waits before it is delivered again.
+	DefaultRetryDelay = 10 * time.Second
 	// fetchWait is how long one fetch waits for a trial before asking again.
 	fetchWait = 10 * time.Second
 	// recordTimeout bounds publishing a result and acknowledging its trial, which a
@@ -47,6 +50,9 @@ type Worker struct {
 	AckWait time.Duration
 	// MaxDeliver is the consumer's delivery limit (default DefaultMaxDeliver).
 	MaxDeliver int
+	// RetryDelay is how long a trial the worker's environment failed waits before
+	// it is delivered again (default DefaultRetryDelay).
+	RetryDelay time.Duration
 	// Log gets one line when a trial starts and one when it ends (nil: none).
 	Log io.Writer
 }
@@ -67,6 +73,9 @@ func (w *Worker) Run(ctx context.Context, url string) error {
 	}
 	if w.MaxDeliver <= 0 {
 		w.MaxDeliver = DefaultMaxDeliver
+	}
+	if w.RetryDelay <= 0 {
+		w.RetryDelay = DefaultRetryDelay
 	}
 	nc, js, err := connect(url, "gonas-worker-"+w.Name)
 	if err != nil {
