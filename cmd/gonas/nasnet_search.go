@@ -153,7 +153,12 @@ func newExecutor(ctx context.Context, name string, workers int, search string) (
 	case name == "local":
 		return nas.NewLocalExecutor(multitrial.NewRunner(nil), workers), nil
 	case strings.HasPrefix(name, "nats://"):
-		return natsexec.New(ctx, name, search)
+		e, err := natsexec.New(ctx, name, search)
+		if err != nil {
+			return nil, err
+		}
+		e.Log = os.Stderr // says when no worker takes the trials
+		return e, nil
 	}
 	return nil, errors.Errorf("--executor %q: want local or nats://HOST:PORT", name)
 }
