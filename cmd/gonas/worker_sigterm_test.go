@@ -48,7 +48,9 @@ func TestSIGTERMCancelsTheRunningTrial(t *testing.T) {
 	defer exec.Close()
 	rctx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	go func() { _, _ = exec.Run(rctx, []nas.Trial{{ID: "long", Arch: s[0].Arch, Recipe: recipe.JSON(), Seed: 1}}) }()
+	go func() {
+		_, _ = exec.Run(rctx, []nas.Trial{{ID: "long", Arch: s[0].Arch, Recipe: recipe.JSON(), Seed: 1}})
+	}()
 
 	w, err := natstest.StartWorker(bin, url, "w1", 2*time.Minute)
 	if err != nil {
