@@ -55,6 +55,7 @@ func (d Dir) Save(step int, write func(tmpDir string) error) (string, error) {
 	if err := os.MkdirAll(d.Path, 0o755); err != nil {
 		return "", errors.Wrap(err, "checkpoint")
 	}
+	d.removeTemporaries()
 	tmp, err := os.MkdirTemp(d.Path, ".tmp-"+prefix)
 	if err != nil {
 		return "", errors.Wrap(err, "checkpoint")
@@ -173,6 +174,16 @@ func parseStep(name string) (int, error) {
 		return 0, errors.New("not a checkpoint name")
 	}
 	return strconv.Atoi(strings.TrimPrefix(name, prefix))
+}
+
+// removeTemporaries removes the temporary directories (.tmp-step-*) that a Save cut
+// short by a crash left behind. Only one process writes a search's directory (its
+// command holds the directory's lock, package nas/dirlock), so none is in use.
+func (d Dir) removeTemporaries() {
+	stale, _ := filepath.Glob(filepath.Join(d.Path, ".tmp-"+prefix+"*"))
+	for _, p := range stale {
+		_ = os.RemoveAll(p)
+	}
 }
 
 // prune removes the oldest complete checkpoints beyond Keep, never the one LATEST names.

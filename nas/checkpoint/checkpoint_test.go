@@ -110,3 +110,22 @@ func TestUnlistedFileAndBadLatest(t *testing.T) {
 		t.Fatalf("want an error naming LATEST's content, got %v", err)
 	}
 }
+
+// A Save cut short by a crash leaves a .tmp-step-* directory; the next Save removes it.
+func TestSaveRemovesTemporariesOfACrashedSave(t *testing.T) {
+	d := Dir{Path: t.TempDir()}
+	stale := filepath.Join(d.Path, ".tmp-step-12345")
+	if err := os.MkdirAll(filepath.Join(stale, "model"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Save(1, writeFiles(map[string]string{"state.json": "{}"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the crashed save's %s is still there (%v)", stale, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(d.Path, ".tmp-*"))
+	if len(left) != 0 {
+		t.Errorf("temporaries left after a Save: %v", left)
+	}
+}
