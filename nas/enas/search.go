@@ -70,6 +70,9 @@ func Resume(opts Options, want *Config) (*Search, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Validate(); err != nil { // a hand-edited checkpoint is not trusted
+		return nil, errors.WithMessagef(err, "enas: the configuration saved in %s is not usable", dir)
+	}
 	if want != nil && want.canonical() != cfg.canonical() {
 		return nil, errors.Errorf("enas: %s holds a search of %s (preset %q, data %s, seed %d), not the requested %s (preset %q, data %s, seed %d) "+
 			"or its settings differ; resume it without changing its flags, or use another output directory",
