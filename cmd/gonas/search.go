@@ -54,15 +54,18 @@ func runSearch(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *dataName != "" {
-		cfg.Data = *dataName
+	applyFlags := func(c *enas.Config) {
+		if *dataName != "" {
+			c.Data = *dataName
+		}
+		if set["seed"] {
+			c.Seed = *seed
+		}
+		if *epochs > 0 {
+			c.Child.Epochs = *epochs
+		}
 	}
-	if set["seed"] {
-		cfg.Seed = *seed
-	}
-	if *epochs > 0 {
-		cfg.Child.Epochs = *epochs
-	}
+	applyFlags(&cfg)
 	opts := enas.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout, Log: os.Stderr}
 	var s *enas.Search
 	var want *enas.Config
@@ -71,6 +74,10 @@ func runSearch(args []string) error {
 			return errors.New("--resume DIR continues in DIR; leave --out out")
 		}
 		opts.Out = *resume
+		if saved, err := enas.SavedConfig(opts.Out); err == nil && !set["space"] && !set["preset"] {
+			cfg = saved // the flags given are checked against the saved search, not the default preset
+			applyFlags(&cfg)
+		}
 		for _, name := range []string{"space", "data", "preset", "seed", "epochs"} {
 			if set[name] {
 				want = &cfg // the flags given must describe the checkpoint's search

@@ -30,3 +30,22 @@ func TestPositionCheckRefusesEditedStates(t *testing.T) {
 		}
 	}
 }
+
+// A resume asked with other flags names only the settings that differ.
+func TestConfigDifferencesNamesWhatDiffers(t *testing.T) {
+	saved, err := Preset("enas-micro", "tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := saved
+	want.Seed = saved.Seed + 8
+	got := configDifferences(saved, want)
+	if !strings.Contains(got, "seed") || strings.Contains(got, "preset") {
+		t.Errorf("seed changed: %q, want only the seed named", got)
+	}
+	want = saved
+	want.Child.LRMax *= 2
+	if got := configDifferences(saved, want); !strings.Contains(got, "settings asked for differ") {
+		t.Errorf("an unnamed setting changed: %q", got)
+	}
+}
