@@ -110,8 +110,10 @@ func TestAcquireReportsAnUnusableDirectory(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Acquire(file, "test"); err == nil {
-		t.Fatal("Acquire on a regular file succeeded")
+	for _, dir := range []string{file, filepath.Join(file, "sub")} {
+		if _, err := Acquire(dir, "test"); err == nil || !strings.Contains(err.Error(), "cannot create the directory "+dir) {
+			t.Errorf("Acquire(%s) under a regular file: %v", dir, err)
+		}
 	}
 }
 

@@ -30,6 +30,19 @@
 // then acknowledges the trial: a worker killed at any point loses nothing, the trial is
 // delivered again to another worker once AckWait has passed.
 //
+// # Failures
+//
+// A runner's error decides what happens to its trial (see nas.Refused and
+// nas.Environmental). A refused trial (a recipe out of bounds, a child over the
+// worker's memory limit, data outside its data roots) is recorded with the reason and
+// terminated: no other worker gets it. A failure of the worker's environment (the
+// data missing) is not recorded: the trial is handed back (NakWithDelay) for another
+// worker, or this one once the cause is fixed; after MaxDeliver deliveries it is
+// recorded "not run" with Retry set, and the next executor of the search removes
+// that result and queues the trial again. Any other error is the trial's own and is
+// recorded once. A worker whose context is cancelled (SIGTERM) cancels its runner,
+// stops heartbeating and hands the trial back at once.
+//
 // # Use
 //
 //	exec, err := natsexec.New(ctx, "nats://host:4222", "nasnet-tiny-s1")
