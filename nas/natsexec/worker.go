@@ -84,6 +84,9 @@ func (w *Worker) Run(ctx context.Context, url string) error {
 	defer nc.Close()
 	q, err := w.open(ctx, js)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return errors.WithMessagef(err, "worker %s", w.Name)
 	}
 	failures := 0 // in a row: a server restart is waited out, a lasting fault ends the worker
