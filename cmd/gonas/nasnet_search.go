@@ -152,7 +152,7 @@ func newExecutor(ctx context.Context, name string, workers int, search string) (
 	switch {
 	case name == "local":
 		return nas.NewLocalExecutor(multitrial.NewRunner(nil), workers), nil
-	case strings.HasPrefix(name, "nats://"):
+	case strings.HasPrefix(name, "nats://"), strings.HasPrefix(name, "tls://"):
 		e, err := natsexec.New(ctx, name, search)
 		if err != nil {
 			return nil, err
@@ -160,7 +160,7 @@ func newExecutor(ctx context.Context, name string, workers int, search string) (
 		e.Log = os.Stderr // says when no worker takes the trials
 		return e, nil
 	}
-	return nil, errors.Errorf("--executor %q: want local or nats://HOST:PORT", name)
+	return nil, errors.Errorf("--executor %q: want local, nats://HOST:PORT or tls://HOST:PORT", name)
 }
 
 // readNASNetConfig reads the configuration saved in dir, or nil when there is none.

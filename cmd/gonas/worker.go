@@ -70,7 +70,7 @@ func runWorker(args []string) error {
 	}()
 	w := natsexec.Worker{Runner: multitrial.NewLimitedRunner(backend, limits), Name: *name, AckWait: *ackWait, Log: os.Stdout}
 	fmt.Fprintf(os.Stderr, "gonas worker: taking trials from %s on backend %s, children up to %s, data from %s (Ctrl-C stops)\n",
-		*url, backend.Name(), multitrial.FormatBytes(limits.MaxMemory), strings.Join(limits.DataRoots, ", "))
+		natsexec.RedactURL(*url), backend.Name(), multitrial.FormatBytes(limits.MaxMemory), strings.Join(limits.DataRoots, ", "))
 	if err := w.Run(ctx, *url); err != nil {
 		return err
 	}

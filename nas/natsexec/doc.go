@@ -43,6 +43,16 @@
 // recorded once. A worker whose context is cancelled (SIGTERM) cancels its runner,
 // stops heartbeating and hands the trial back at once.
 //
+// # Security
+//
+// Anyone who can publish to the server can queue trials, so workers check every
+// recipe (package nas/multitrial) and the server should not be open to strangers.
+// StartSecureServer (gonas nats-server --user/--password, --token, --tls-cert and
+// --tls-key) makes clients authenticate and serves TLS. Clients take credentials
+// from the URL (nats://USER:PASSWORD@host:port, nats://TOKEN@host:port) or a NATS
+// credentials file ($GONAS_NATS_CREDS), and trust a tls:// server's certificate by
+// the system's CAs or $GONAS_NATS_CA; messages and logs show the URL redacted.
+//
 // # Use
 //
 //	exec, err := natsexec.New(ctx, "nats://host:4222", "nasnet-tiny-s1")

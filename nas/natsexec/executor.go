@@ -57,7 +57,7 @@ func New(ctx context.Context, url, search string) (*Executor, error) {
 	e := &Executor{search: search, done: map[string]nas.TrialResult{}, stale: map[string]uint64{}, changed: make(chan struct{})}
 	var err error
 	e.nc, e.js, err = connect(url, "gonas-executor-"+search, nats.ClosedHandler(func(*nats.Conn) {
-		e.stop(errors.Errorf("the connection to NATS at %q is closed", url))
+		e.stop(errors.Errorf("the connection to NATS at %q is closed", RedactURL(url)))
 	}))
 	if err != nil {
 		return nil, errors.WithMessage(err, "natsexec.New")

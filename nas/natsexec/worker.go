@@ -92,7 +92,7 @@ func (w *Worker) Run(ctx context.Context, url string) error {
 	failures := 0 // in a row: a server restart is waited out, a lasting fault ends the worker
 	for ctx.Err() == nil {
 		if nc.IsClosed() {
-			return errors.Errorf("worker %s: the connection to NATS at %q is closed", w.Name, url)
+			return errors.Errorf("worker %s: the connection to NATS at %q is closed", w.Name, RedactURL(url))
 		}
 		fctx, cancel := context.WithTimeout(ctx, fetchWait)
 		msg, err := q.cons.Next(jetstream.FetchContext(fctx))
