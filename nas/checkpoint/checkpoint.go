@@ -107,9 +107,25 @@ func (d Dir) Latest() (step int, path string, ok bool, err error) {
 	}
 	path = filepath.Join(d.Path, name)
 	if err := Verify(path); err != nil {
-		return 0, "", false, err
+		return 0, "", false, errors.WithMessage(err, d.fallbackHint(step))
 	}
 	return step, path, true, nil
+}
+
+// fallbackHint says how to resume from the newest intact checkpoint older than
+// step, when there is one (nothing is changed: which checkpoint to trust is the
+// user's call).
+func (d Dir) fallbackHint(step int) string {
+	steps := d.Steps()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] >= step || Verify(filepath.Join(d.Path, stepName(steps[i]))) != nil {
+			continue
+		}
+		older := stepName(steps[i])
+		return fmt.Sprintf("the newest checkpoint is unusable; %s is intact: to go on from it, move %s aside and run: echo %s > %s",
+			older, filepath.Join(d.Path, stepName(step)), older, filepath.Join(d.Path, latestName))
+	}
+	return "the newest checkpoint is unusable and no older one is intact"
 }
 
 // Steps lists the steps of the complete checkpoints present, oldest first.

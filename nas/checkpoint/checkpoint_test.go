@@ -129,3 +129,26 @@ func TestSaveRemovesTemporariesOfACrashedSave(t *testing.T) {
 		t.Errorf("temporaries left after a Save: %v", left)
 	}
 }
+
+// A corrupt newest checkpoint's error says how to go on from the previous intact one.
+func TestCorruptNewestNamesTheIntactOlder(t *testing.T) {
+	d := Dir{Path: t.TempDir(), Keep: 3}
+	for step := 1; step <= 2; step++ {
+		if _, err := d.Save(step, writeFiles(map[string]string{"a.bin": strings.Repeat("x", step)})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(d.Path, "step-00000002", "a.bin"), []byte("yy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err := d.Latest()
+	if err == nil || !strings.Contains(err.Error(), "step-00000001 is intact") || !strings.Contains(err.Error(), "echo step-00000001 > ") {
+		t.Fatalf("a corrupt newest checkpoint: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(d.Path, "step-00000001", "a.bin"), []byte("z"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := d.Latest(); err == nil || !strings.Contains(err.Error(), "no older one is intact") {
+		t.Fatalf("every checkpoint corrupt: %v", err)
+	}
+}
