@@ -36,7 +36,7 @@ func NewRunner(backend compute.Backend) nas.TrialRunner {
 // its first failure.
 type Limits struct {
 	// MaxMemory bounds a trial's Recipe.MemoryEstimate in bytes (0: the machine's
-	// memory, MachineMemory; negative: no bound).
+	// memory, MachineMemory, where it is known; negative: no bound).
 	MaxMemory int64
 	// DataRoots, when not empty, confine a recipe's data_path: it must name a file
 	// or directory inside one of them (after symbolic links are followed). A worker
@@ -56,22 +56,21 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 		}
 		return nas.NewBackend()
 	})
-	maxMemory := sync.OnceValues(func() (int64, error) {
+	maxMemory := sync.OnceValue(func() int64 {
 		if limits.MaxMemory != 0 {
-			return limits.MaxMemory, nil
+			return limits.MaxMemory
 		}
-		return MachineMemory()
+		if m, err := MachineMemory(); err == nil {
+			return m
+		}
+		return -1 // the machine's memory is unknown here (not Linux): no bound
 	})
 	return func(ctx context.Context, t nas.Trial) (map[string]float64, error) {
 		r, err := ParseRecipe(t.Recipe)
 		if err != nil {
 			return nil, nas.Refused(errors.WithMessagef(err, "trial %s", t.ID))
 		}
-		limit, err := maxMemory()
-		if err != nil {
-			return nil, nas.Environmental(err)
-		}
-		if need := r.MemoryEstimate(); limit > 0 && need > limit {
+		if limit, need := maxMemory(), r.MemoryEstimate(); limit > 0 && need > limit {
 			return nil, nas.Refused(errors.Errorf("trial %s: its child needs about %s to train (B=%d C=%d N=%d, batch %d), "+
 				"over this worker's limit of %s", t.ID, FormatBytes(need), r.Child.Blocks, r.Child.Filters, r.Child.CellsPerStage,
 				r.Train.BatchSize, FormatBytes(limit)))
