@@ -160,7 +160,7 @@ func newExecutor(ctx context.Context, name string, workers int, search string) (
 		e.Log = os.Stderr // says when no worker takes the trials
 		return e, nil
 	}
-	return nil, errors.Errorf("--executor %q: want local, nats://HOST:PORT or tls://HOST:PORT", name)
+	return nil, errors.Errorf("--executor %q: want local or nats://HOST:PORT (tls://HOST:PORT for a TLS server)", name)
 }
 
 // readNASNetConfig reads the configuration saved in dir, or nil when there is none.
