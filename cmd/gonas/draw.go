@@ -34,13 +34,9 @@ func runDraw(args []string) error {
 	if err != nil {
 		return err
 	}
-	text := *arch
-	if strings.HasPrefix(text, "@") {
-		blob, err := os.ReadFile(text[1:])
-		if err != nil {
-			return err
-		}
-		text = string(blob)
+	text, err := archArg(*arch)
+	if err != nil {
+		return err
 	}
 	a, err := cells.ParseArch(s, text)
 	if err != nil {
