@@ -62,17 +62,21 @@ func TestChaosSearch(t *testing.T) {
 	for _, name := range []string{"w1", "w2", "w3"} {
 		startWorker(name)
 	}
-	hostile := publishHostile(t, natsURL)
-
 	cfg, _ := multitrial.Preset("tiny")
 	search := cfg.SearchID()
-	exec, err := natsexec.New(ctx, natsURL, search)
+	exec, err := natsexec.New(ctx, natsURL, search) // creates the streams
 	if err != nil {
 		t.Fatal(err)
 	}
-	chaos := make(chan string, 1)
+	hostile := publishHostile(t, natsURL)
+	type chaosReport struct {
+		done string
+		err  error
+	}
+	chaos := make(chan chaosReport, 1)
 	go func() {
-		chaos <- runChaos(ctx, workers[:3], startWorker, func() error { return restartServer(&srv, store, port) })
+		done, err := runChaos(ctx, workers[:3], startWorker, func() error { return restartServer(&srv, store, port) })
+		chaos <- chaosReport{done, err}
 	}()
 	start := time.Now()
 	got, err := multitrial.Search(ctx, &cfg, exec, nil)
@@ -81,7 +85,10 @@ func TestChaosSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := <-chaos
-	t.Logf("search under faults: %d trials in %v; %s", len(got.Trials), time.Since(start).Round(time.Second), report)
+	t.Logf("search under faults: %d trials in %v; %s", len(got.Trials), time.Since(start).Round(time.Second), report.done)
+	if report.err != nil {
+		t.Errorf("the faults were not all injected: %v", report.err)
+	}
 	for _, r := range got.Trials {
 		if r.Error != "" {
 			t.Errorf("trial %s failed: %s", r.ID, r.Error)
@@ -108,11 +115,12 @@ func TestChaosSearch(t *testing.T) {
 }
 
 // runChaos SIGKILLs one worker mid-trial, SIGTERMs another mid-trial and starts a
-// replacement, then restarts the server; it returns what it did.
-func runChaos(ctx context.Context, workers []*natstest.Worker, start func(string) *natstest.Worker, restart func() error) string {
+// replacement, then restarts the server; it returns what it did, and why it could
+// not do the rest.
+func runChaos(ctx context.Context, workers []*natstest.Worker, start func(string) *natstest.Worker, restart func() error) (string, error) {
 	k := killOneMidTrial(ctx, workers)
 	if k.err != nil {
-		return "kill: " + k.err.Error()
+		return "", errors.WithMessage(k.err, "SIGKILL")
 	}
 	report := "SIGKILLed " + k.worker + " running " + k.trial
 	for ctx.Err() == nil {
@@ -126,19 +134,19 @@ func runChaos(ctx context.Context, workers []*natstest.Worker, start func(string
 			}
 			time.Sleep(300 * time.Millisecond)
 			if err := w.Stop(30 * time.Second); err != nil {
-				return report + "; SIGTERM: " + err.Error()
+				return report, errors.WithMessage(err, "SIGTERM")
 			}
 			report += "; SIGTERMed " + w.Name + " running " + started[len(started)-1]
 			start("w4")
 			time.Sleep(time.Second)
 			if err := restart(); err != nil {
-				return report + "; restart: " + err.Error()
+				return report, err
 			}
-			return report + "; restarted the server"
+			return report + "; restarted the server", nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return report + "; no second trial to stop"
+	return report, errors.New("no second trial to stop")
 }
 
 // restartServer stops the server and starts it again on the same store and port.
