@@ -23,6 +23,12 @@ type Named interface {
 	Architectures() map[string]nas.Arch
 }
 
+// Unavailable is a space whose configuration rules out some of its kind's named
+// architectures: it says why for each (a NASNet of B=2 cannot hold NASNet-A).
+type Unavailable interface {
+	UnavailableArchitectures() map[string]string
+}
+
 // drawBoth draws the normal and reduction cells of a, as one SVG (stacked) or as
 // two DOT digraphs.
 func drawBoth(d CellDrawer, a nas.Arch, svg bool) (string, error) {
@@ -49,6 +55,11 @@ func ParseArch(s nas.Space, text string) (nas.Arch, error) {
 	if named, ok := s.(Named); ok {
 		if a, ok := named.Architectures()[text]; ok {
 			return a, nil
+		}
+	}
+	if u, ok := s.(Unavailable); ok {
+		if why, ok := u.UnavailableArchitectures()[text]; ok {
+			return nas.Arch{}, errors.New(why)
 		}
 	}
 	if strings.HasPrefix(text, "{") {

@@ -241,6 +241,15 @@ func (s *NASNet) Architectures() map[string]nas.Arch {
 	return out
 }
 
+// UnavailableArchitectures names the named architectures this configuration
+// cannot hold and why: "nasnet-a" when B is not 5.
+func (s *NASNet) UnavailableArchitectures() map[string]string {
+	if s.cfg.Blocks == 5 {
+		return nil
+	}
+	return map[string]string{"nasnet-a": fmt.Sprintf("nasnet-a needs B=5 blocks per cell; this NASNet space has B=%d", s.cfg.Blocks)}
+}
+
 // Genotype returns the DARTS genotype format of the space (nodes that concatenate
 // cannot be written).
 func (s *NASNet) Genotype() nas.Format {

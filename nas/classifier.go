@@ -1,6 +1,7 @@
 package nas
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -51,8 +52,16 @@ type TrainResult struct {
 // TrainClassifier trains m from scratch on trainSet and reports its accuracy on
 // testSet. A NaN or infinite loss stops training with an error naming the step.
 // The training graph carries the run's length (SetTrainingSteps), so layers
-// scheduled over training (the drop-path of package cells) follow it.
+// scheduled over training (the drop-path of package cells) follow it. It is
+// TrainClassifierContext that cannot be cancelled.
 func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *data.Dataset, cfg TrainConfig) (*TrainResult, *model.Store, error) {
+	return TrainClassifierContext(context.Background(), backend, m, trainSet, testSet, cfg)
+}
+
+// TrainClassifierContext is TrainClassifier stopped by ctx: training checks it
+// before every step and evaluation before every batch, so a cancelled ctx ends the
+// run within one step, with an error that wraps ctx.Err().
+func TrainClassifierContext(ctx context.Context, backend compute.Backend, m ImageModel, trainSet, testSet *data.Dataset, cfg TrainConfig) (*TrainResult, *model.Store, error) {
 	if cfg.BatchSize <= 0 || cfg.Epochs <= 0 {
 		return nil, nil, errors.Errorf("TrainClassifier: batch size (%d) and epochs (%d) must be positive", cfg.BatchSize, cfg.Epochs)
 	}
@@ -91,6 +100,10 @@ func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *d
 		var lossSum float64
 		step := 0
 		for indices := range data.Minibatches(trainSet.Len(), cfg.BatchSize, true, rng) {
+			if err := ctx.Err(); err != nil {
+				bar.Done()
+				return nil, nil, errors.Wrapf(err, "training stopped at epoch %d step %d", epoch+1, step)
+			}
 			var err error
 			if cfg.Augment != nil {
 				err = cfg.Augment.Batch(trainSet, indices, batch, rng)
@@ -119,7 +132,7 @@ func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *d
 	res.Duration = time.Since(start)
 	res.ImagesPerSecond = float64(res.Steps*cfg.BatchSize) / res.Duration.Seconds()
 	res.Parameters = CountParameters(store)
-	acc, err := Accuracy(backend, store, m, testSet, 250)
+	acc, err := AccuracyContext(ctx, backend, store, m, testSet, 250)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -137,6 +150,14 @@ func toTrainBatch(ds *data.Dataset, b *data.Batch) train.Batch {
 
 // Accuracy evaluates m (in inference mode: batch norm uses its moving averages) on ds.
 func Accuracy(backend compute.Backend, store *model.Store, m ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
+	return AccuracyContext(context.Background(), backend, store, m, ds, batchSize)
+}
+
+// AccuracyContext is Accuracy stopped by ctx between batches.
+func AccuracyContext(ctx context.Context, backend compute.Backend, store *model.Store, m ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, errors.Wrap(err, "evaluation stopped")
+	}
 	exec, err := model.NewExec(backend, store, func(scope *model.Scope, images *Node) *Node {
 		return ArgMax(m(scope, images), -1, dtypes.Int32)
 	})
@@ -147,6 +168,9 @@ func Accuracy(backend compute.Backend, store *model.Store, m ImageModel, ds *dat
 	batch := ds.NewBatch(batchSize)
 	correct := 0
 	for start := 0; start < ds.Len(); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return 0, errors.Wrap(err, "evaluation stopped")
+		}
 		indices := make([]int, 0, batchSize)
 		for i := start; i < min(start+batchSize, ds.Len()); i++ {
 			indices = append(indices, i)

@@ -76,8 +76,11 @@ func (a Arch) String() string {
 	return string(blob)
 }
 
-// ParseArchJSON reads the canonical JSON form.
+// ParseArchJSON reads the canonical JSON form: one object, each key once.
 func ParseArchJSON(text string) (Arch, error) {
+	if err := checkStrictJSON([]byte(text)); err != nil {
+		return Arch{}, errors.Wrapf(err, "architecture JSON %q", truncate(text, 80))
+	}
 	var a Arch
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 	dec.DisallowUnknownFields()

@@ -29,7 +29,11 @@ type TrialResult struct {
 	Metrics map[string]float64 `json:"metrics,omitempty"` // e.g. "valid_accuracy", "train_loss", "params"
 	// Error is set when the trial itself failed (a NaN loss, a recipe the runner
 	// rejects): the trial is done all the same and is not run again.
-	Error   string  `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Retry is set when the failure came from the worker's environment (see
+	// Environmental), not from the trial: a record replays the trial's result only
+	// when Retry is false, so a resumed search runs such a trial again.
+	Retry   bool    `json:"retry,omitempty"`
 	Worker  string  `json:"worker,omitempty"` // who ran it
 	Seconds float64 `json:"seconds"`          // the runner's wall time
 }

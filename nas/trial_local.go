@@ -81,7 +81,7 @@ func (e *LocalExecutor) runOne(ctx context.Context, t Trial) TrialResult {
 		if ctx.Err() != nil {
 			return r // cancelled: not recorded, Run reports the cancellation
 		}
-		r.Error = err.Error()
+		r.Error, r.Retry = err.Error(), IsEnvironmental(err)
 	}
 	e.mu.Lock()
 	e.done[t.ID] = r

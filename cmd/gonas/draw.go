@@ -30,7 +30,7 @@ func runDraw(args []string) error {
 		fs.Usage()
 		return errors.New("--space and --arch are required, and nothing else")
 	}
-	text, err := readArchText(*arch)
+	text, err := archArg(*arch)
 	if err != nil {
 		return err
 	}

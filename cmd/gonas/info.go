@@ -43,7 +43,7 @@ func info(args []string, w io.Writer) error {
 		fs.Usage()
 		return errors.New("--space and --arch are required, and nothing else")
 	}
-	text, err := readArchText(*arch)
+	text, err := archArg(*arch)
 	if err != nil {
 		return err
 	}
@@ -67,13 +67,4 @@ func printInfo(w io.Writer, s nas.Space, a nas.Arch, classes int) error {
 	}
 	_, err = fmt.Fprintf(w, "params=%d\nmadds=%d\n", params, madds)
 	return err
-}
-
-// readArchText is the --arch value, or the file it names after "@".
-func readArchText(arch string) (string, error) {
-	if !strings.HasPrefix(arch, "@") {
-		return arch, nil
-	}
-	blob, err := os.ReadFile(arch[1:])
-	return string(blob), err
 }

@@ -83,7 +83,12 @@ func runNASNetSearch(args []string) error {
 		if dir, err = resumeDir(*resume, *out, *force); err != nil {
 			return err
 		}
-		saved, err := readNASNetConfig(dir)
+		lock, err := lockDir(dir, "gonas search --space nasnet", true)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+		saved, err := readNASNetConfig(dir) // read under the lock: no other search writes it now
 		if err != nil {
 			return err
 		}
@@ -109,6 +114,11 @@ func runNASNetSearch(args []string) error {
 		if dir = *out; dir == "" {
 			dir = filepath.Join("runs", "nasnet-"+cfg.Preset)
 		}
+		lock, err := lockDir(dir, "gonas search --space nasnet", false)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
 		if err := startOutDir(dir, *force); err != nil {
 			return err
 		}
@@ -145,6 +155,10 @@ func runNASNetSearch(args []string) error {
 	if err := res.Write(dir); err != nil {
 		return err
 	}
+	if err := res.Err(); err != nil { // a failed transfer is a failed run, results written or not
+		printOutputs(os.Stdout, dir, res.Verdict)
+		return errors.WithMessagef(err, "the search's results are in %s/result.json", dir)
+	}
 	printOutputs(os.Stdout, dir, res.Verdict)
 	return nil
 }
@@ -154,10 +168,15 @@ func newExecutor(ctx context.Context, name string, workers int, search string) (
 	switch {
 	case name == "local":
 		return nas.NewLocalExecutor(multitrial.NewRunner(nil), workers), nil
-	case strings.HasPrefix(name, "nats://"):
-		return natsexec.New(ctx, name, search)
+	case strings.HasPrefix(name, "nats://"), strings.HasPrefix(name, "tls://"):
+		e, err := natsexec.New(ctx, name, search)
+		if err != nil {
+			return nil, err
+		}
+		e.Log = os.Stderr // says when no worker takes the trials
+		return e, nil
 	}
-	return nil, errors.Errorf("--executor %q: want local or nats://HOST:PORT", name)
+	return nil, errors.Errorf("--executor %q: want local or nats://HOST:PORT (tls://HOST:PORT for a TLS server)", name)
 }
 
 // readNASNetConfig reads the configuration saved in dir, or nil when there is none.

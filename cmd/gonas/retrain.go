@@ -59,13 +59,9 @@ func runRetrain(args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	text := *arch
-	if strings.HasPrefix(text, "@") {
-		blob, err := os.ReadFile(text[1:])
-		if err != nil {
-			return err
-		}
-		text = string(blob)
+	text, err := archArg(*arch)
+	if err != nil {
+		return err
 	}
 	d, err := enas.LoadData(&cfg)
 	if err != nil {

@@ -63,20 +63,24 @@ func runSearch(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *dataName != "" {
-		cfg.Data = *dataName
+	applyFlags := func(c *enas.Config) {
+		if *dataName != "" {
+			c.Data = *dataName
+		}
+		if set["data-dir"] {
+			c.DataPath = *dataDir
+		}
+		if set["seed"] {
+			c.Seed = *seed
+		}
+		if *epochs > 0 {
+			c.Child.Epochs = *epochs
+		}
 	}
-	if set["data-dir"] {
-		cfg.DataPath = *dataDir
-	}
-	if set["seed"] {
-		cfg.Seed = *seed
-	}
-	if *epochs > 0 {
-		cfg.Child.Epochs = *epochs
-	}
+	applyFlags(&cfg)
 	opts := enas.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout, Log: os.Stderr}
 	var s *enas.Search
+	var want *enas.Config
 	if *resume != "" {
 		if opts.Out, err = resumeDir(*resume, *out, *force); err != nil {
 			return err
@@ -85,17 +89,26 @@ func runSearch(args []string) error {
 			printFinished(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
 			return nil
 		}
-		var want *enas.Config
+		if saved, err := enas.SavedConfig(opts.Out); err == nil && !set["space"] && !set["preset"] {
+			cfg = saved // the flags given are checked against the saved search, not the default preset
+			applyFlags(&cfg)
+		}
 		for _, name := range []string{"space", "data", "data-dir", "preset", "seed", "epochs"} {
 			if set[name] {
 				want = &cfg // the flags given must describe the checkpoint's search
 			}
 		}
+	} else if opts.Out == "" {
+		opts.Out = filepath.Join("runs", cfg.Space+"-"+cfg.Preset)
+	}
+	lock, err := lockDir(opts.Out, "gonas search", *resume != "")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if *resume != "" {
 		s, err = enas.Resume(opts, want)
 	} else {
-		if opts.Out == "" {
-			opts.Out = filepath.Join("runs", cfg.Space+"-"+cfg.Preset)
-		}
 		if err := startOutDir(opts.Out, *force); err != nil {
 			return err
 		}

@@ -63,13 +63,9 @@ func runTrial(args []string) error {
 	if err != nil {
 		return err
 	}
-	text := *arch
-	if name, ok := strings.CutPrefix(text, "@"); ok {
-		blob, err := os.ReadFile(name)
-		if err != nil {
-			return errors.Wrap(err, "--arch")
-		}
-		text = string(blob)
+	text, err := archArg(*arch)
+	if err != nil {
+		return err
 	}
 	a, err := cells.ParseArch(sp, text)
 	if err != nil {

@@ -55,6 +55,7 @@ func (d Dir) Save(step int, write func(tmpDir string) error) (string, error) {
 	if err := os.MkdirAll(d.Path, 0o755); err != nil {
 		return "", errors.Wrap(err, "checkpoint")
 	}
+	d.removeTemporaries()
 	tmp, err := os.MkdirTemp(d.Path, ".tmp-"+prefix)
 	if err != nil {
 		return "", errors.Wrap(err, "checkpoint")
@@ -106,9 +107,25 @@ func (d Dir) Latest() (step int, path string, ok bool, err error) {
 	}
 	path = filepath.Join(d.Path, name)
 	if err := Verify(path); err != nil {
-		return 0, "", false, err
+		return 0, "", false, errors.WithMessage(err, d.fallbackHint(step))
 	}
 	return step, path, true, nil
+}
+
+// fallbackHint says how to resume from the newest intact checkpoint older than
+// step, when there is one (nothing is changed: which checkpoint to trust is the
+// user's call).
+func (d Dir) fallbackHint(step int) string {
+	steps := d.Steps()
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] >= step || Verify(filepath.Join(d.Path, stepName(steps[i]))) != nil {
+			continue
+		}
+		older := stepName(steps[i])
+		return fmt.Sprintf("the newest checkpoint is unusable; %s is intact: to go on from it, move %s aside and run: echo %s > %s",
+			older, filepath.Join(d.Path, stepName(step)), older, filepath.Join(d.Path, latestName))
+	}
+	return "the newest checkpoint is unusable and no older one is intact"
 }
 
 // Steps lists the steps of the complete checkpoints present, oldest first.
@@ -173,6 +190,16 @@ func parseStep(name string) (int, error) {
 		return 0, errors.New("not a checkpoint name")
 	}
 	return strconv.Atoi(strings.TrimPrefix(name, prefix))
+}
+
+// removeTemporaries removes the temporary directories (.tmp-step-*) that a Save cut
+// short by a crash left behind. Only one process writes a search's directory (its
+// command holds the directory's lock, package nas/dirlock), so none is in use.
+func (d Dir) removeTemporaries() {
+	stale, _ := filepath.Glob(filepath.Join(d.Path, ".tmp-"+prefix+"*"))
+	for _, p := range stale {
+		_ = os.RemoveAll(p)
+	}
 }
 
 // prune removes the oldest complete checkpoints beyond Keep, never the one LATEST names.

@@ -110,3 +110,45 @@ func TestUnlistedFileAndBadLatest(t *testing.T) {
 		t.Fatalf("want an error naming LATEST's content, got %v", err)
 	}
 }
+
+// A Save cut short by a crash leaves a .tmp-step-* directory; the next Save removes it.
+func TestSaveRemovesTemporariesOfACrashedSave(t *testing.T) {
+	d := Dir{Path: t.TempDir()}
+	stale := filepath.Join(d.Path, ".tmp-step-12345")
+	if err := os.MkdirAll(filepath.Join(stale, "model"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Save(1, writeFiles(map[string]string{"state.json": "{}"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the crashed save's %s is still there (%v)", stale, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(d.Path, ".tmp-*"))
+	if len(left) != 0 {
+		t.Errorf("temporaries left after a Save: %v", left)
+	}
+}
+
+// A corrupt newest checkpoint's error says how to go on from the previous intact one.
+func TestCorruptNewestNamesTheIntactOlder(t *testing.T) {
+	d := Dir{Path: t.TempDir(), Keep: 3}
+	for step := 1; step <= 2; step++ {
+		if _, err := d.Save(step, writeFiles(map[string]string{"a.bin": strings.Repeat("x", step)})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(d.Path, "step-00000002", "a.bin"), []byte("yy"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err := d.Latest()
+	if err == nil || !strings.Contains(err.Error(), "step-00000001 is intact") || !strings.Contains(err.Error(), "echo step-00000001 > ") {
+		t.Fatalf("a corrupt newest checkpoint: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(d.Path, "step-00000001", "a.bin"), []byte("z"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := d.Latest(); err == nil || !strings.Contains(err.Error(), "no older one is intact") {
+		t.Fatalf("every checkpoint corrupt: %v", err)
+	}
+}

@@ -182,7 +182,7 @@ func (it *folderItem) decode() {
 		it.err = fileErrorf(it.path, it.entry, "file extension %s but content is PNG", ext)
 		return
 	default:
-		it.err = fileErrorf(it.path, it.entry, "not a JPEG or PNG image (first bytes % x)", data[:min(len(data), 8)])
+		it.err = fileErrorf(it.path, it.entry, "not a JPEG or PNG image (%d bytes)", len(data))
 		return
 	}
 	// Refuse absurd sizes before the decoder allocates for them.

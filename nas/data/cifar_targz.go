@@ -87,6 +87,11 @@ func loadTarGz(archive string, height, width int) (train, test *Dataset, err err
 			pool.submit(it)
 		}
 	}
+	// The tar reader stops at the end-of-archive blocks, before the gzip trailer:
+	// read the stream to its end so gzip checks its CRC-32 and length.
+	if _, err := io.Copy(io.Discard, zr); err != nil {
+		return nil, nil, gzipError(archive, err)
+	}
 	pool.wait()
 	switch {
 	case len(bins) > 0 && len(items) > 0:
@@ -103,8 +108,20 @@ func loadTarGz(archive string, height, width int) (train, test *Dataset, err err
 	return nil, nil, fileErrorf(archive, "", "no CIFAR-10 .bin batches nor train/<class>/ images inside")
 }
 
+// gzipError reports a failure of the gzip stream itself (a checksum that does not
+// match: the file is corrupt).
+func gzipError(archive string, err error) error {
+	if errors.Is(err, gzip.ErrChecksum) {
+		return fileErrorf(archive, "", "corrupt: the gzip checksum does not match the data (%w)", err)
+	}
+	return tarError(archive, "", err)
+}
+
 // tarError reports a read failure inside an archive, after entry.
 func tarError(archive, entry string, err error) error {
+	if errors.Is(err, gzip.ErrChecksum) {
+		return fileErrorf(archive, entry, "corrupt: the gzip checksum does not match the data (%w)", err)
+	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fileErrorf(archive, entry, "truncated archive: %w", io.ErrUnexpectedEOF)
 	}

@@ -161,13 +161,15 @@ func readIDX(path string, wantMagic uint32) (dims []int, payload []byte, err err
 	}
 	payload = b[header:]
 	count := dims[0]
-	if want := int64(count) * int64(recordSize); int64(len(payload)) != want {
-		if int64(len(payload)) < want {
-			return nil, nil, fileErrorf(path, "", "truncated record %d: header says %d records of %d bytes, but only %d bytes follow",
-				len(payload)/recordSize, count, recordSize, len(payload))
-		}
+	// Whole records in the payload, compared by division: count × recordSize can
+	// overflow for a forged header.
+	switch n := len(payload); {
+	case n/recordSize < count:
+		return nil, nil, fileErrorf(path, "", "truncated record %d: header says %d records of %d bytes, but only %d bytes follow",
+			n/recordSize, count, recordSize, n)
+	case n/recordSize > count || n%recordSize != 0:
 		return nil, nil, fileErrorf(path, "", "%d unexpected trailing bytes after %d records of %d bytes",
-			int64(len(payload))-want, count, recordSize)
+			n-count*recordSize, count, recordSize)
 	}
 	return dims, payload, nil
 }
@@ -181,8 +183,11 @@ func readMaybeGzip(path string) ([]byte, error) {
 	}
 	isGz := len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b
 	if !isGz {
-		if strings.HasSuffix(path, ".gz") {
-			return nil, fileErrorf(path, "", "named .gz but not gzip-compressed (first bytes % x)", b[:min(len(b), 4)])
+		switch {
+		case strings.HasSuffix(path, ".gz") && len(b) == 0:
+			return nil, fileErrorf(path, "", "empty file, not a gzip stream")
+		case strings.HasSuffix(path, ".gz"):
+			return nil, fileErrorf(path, "", "named .gz but not gzip-compressed (no gzip magic 1f 8b)")
 		}
 		return b, nil
 	}

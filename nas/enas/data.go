@@ -34,6 +34,9 @@ func loadImages(cfg *Config) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkImageSize(train); err != nil {
+		return nil, err
+	}
 	d := &Data{Test: test}
 	if d.Train, d.Valid, err = data.SplitValidation(train, cfg.ValidSize, cfg.Seed); err != nil {
 		return nil, err
@@ -72,4 +75,18 @@ func loadPTB(cfg *Config) (*Data, error) {
 	}
 	return &Data{TrainIDs: first(p.Train, cfg.TrainSize), ValidIDs: first(p.Valid, cfg.ValidSize),
 		TestIDs: first(p.Test, cfg.TestSize), Vocab: p.Vocab.Len()}, nil
+}
+
+// MinImageSize is the smallest height and width an ENAS image child trains on: its
+// networks halve the images twice (two reduction cells or pooling layers), and
+// smaller images would reach the backend as empty feature maps.
+const MinImageSize = 8
+
+// checkImageSize refuses images smaller than MinImageSize, naming their size.
+func checkImageSize(ds *data.Dataset) error {
+	if ds.Height < MinImageSize || ds.Width < MinImageSize {
+		return errors.Errorf("enas: the images of %s are %d×%d; an ENAS child needs at least %d×%d",
+			ds.Name, ds.Height, ds.Width, MinImageSize, MinImageSize)
+	}
+	return nil
 }

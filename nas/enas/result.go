@@ -8,6 +8,7 @@ import (
 
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas/checkpoint"
+	"github.com/pkg/errors"
 )
 
 // Result is what a finished ENAS run reports, written to result.json.
@@ -73,13 +74,13 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 	if retrain {
 		s.logf("retraining the derived architecture from scratch\n")
 		if res.Retrained, err = Retrain(ctx, s.opts.Backend, &s.cfg, s.data, derived.Arch, s.opts.Progress); err != nil {
-			return nil, interrupted(ctx, err)
+			return nil, s.phaseFailed(ctx, "retraining the derived architecture", err)
 		}
 		s.metricf("%s params=%d flops=%d retrain_seconds=%.1f\n", testLine(&s.cfg, res.Retrained), res.Retrained.Parameters,
 			res.Retrained.FLOPs, res.Retrained.Seconds)
 		if s.cfg.Retrain.ControlArchs > 0 {
 			if res.Control, err = RandomControl(ctx, s.opts.Backend, &s.cfg, s.data, s.opts.Progress, s.opts.Log); err != nil {
-				return nil, interrupted(ctx, err)
+				return nil, s.phaseFailed(ctx, "the random control", err)
 			}
 			s.metricf("control_k=%d control_mean=%.4f control_std=%.4f\n", len(res.Control.Archs), res.Control.Mean, res.Control.Std)
 		}
@@ -91,13 +92,16 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 	return res, nil
 }
 
-// interrupted turns the error of a cancelled retraining into ErrInterrupted: the
-// search's checkpoint is complete, and a resume derives and retrains again.
-func interrupted(ctx context.Context, err error) error {
+// phaseFailed is the error of a failed phase after the search (the retraining or
+// the control): ErrInterrupted when ctx was cancelled (the search's checkpoint is
+// complete, and a resume derives and retrains again), else one line naming the
+// phase, the search's result already written, and how to try again.
+func (s *Search) phaseFailed(ctx context.Context, phase string, err error) error {
 	if ctx.Err() != nil {
 		return ErrInterrupted
 	}
-	return err
+	return errors.WithMessagef(err, "%s failed (the search's result is in %s/result.json; gonas search --resume %s tries again)",
+		phase, s.opts.Out, s.opts.Out)
 }
 
 // writeResult writes result.json and report.html.

@@ -1,9 +1,11 @@
 package enas
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/controllers"
@@ -62,6 +64,32 @@ func New(cfg Config, opts Options) (*Search, error) {
 	return build(cfg, opts)
 }
 
+// SavedConfig is the configuration of the search whose checkpoints are in out, as
+// its newest checkpoint holds it.
+func SavedConfig(out string) (Config, error) {
+	_, cfg, err := latestCheckpoint(out)
+	return cfg, err
+}
+
+// configDifferences says how want differs from saved: the named settings that
+// differ ("seed 9 was asked, the search has 1"), or that other settings do.
+func configDifferences(saved, want Config) string {
+	var diffs []string
+	for _, f := range []struct {
+		name        string
+		saved, want any
+	}{{"space", saved.Space, want.Space}, {"preset", saved.Preset, want.Preset}, {"data", saved.Data, want.Data},
+		{"seed", saved.Seed, want.Seed}, {"epochs", saved.Child.Epochs, want.Child.Epochs}} {
+		if f.saved != f.want {
+			diffs = append(diffs, fmt.Sprintf("%s %v was asked, the search has %v", f.name, f.want, f.saved))
+		}
+	}
+	if len(diffs) == 0 {
+		return "the settings asked for differ from its own"
+	}
+	return strings.Join(diffs, ", ")
+}
+
 // Resume continues the search whose checkpoints are in opts.Out from the newest
 // one. When want is not nil it must be the checkpoint's configuration. A corrupt
 // checkpoint or a different configuration is an error, and nothing is written.
@@ -70,10 +98,13 @@ func Resume(opts Options, want *Config) (*Search, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Validate(); err != nil { // a hand-edited checkpoint is not trusted
+		return nil, errors.WithMessagef(err, "enas: the configuration saved in %s is not usable", dir)
+	}
 	if want != nil && want.canonical() != cfg.canonical() {
-		return nil, errors.Errorf("enas: %s holds a search of %s (preset %q, data %s, seed %d), not the requested %s (preset %q, data %s, seed %d) "+
-			"or its settings differ; resume it without changing its flags, or use another output directory",
-			opts.Out, cfg.Space, cfg.Preset, cfg.Data, cfg.Seed, want.Space, want.Preset, want.Data, want.Seed)
+		return nil, errors.Errorf("enas: %s holds a search of %s (preset %q, data %s, seed %d); %s. A resumed search keeps its settings: "+
+			"resume it without those flags, or start another search in another output directory",
+			opts.Out, cfg.Space, cfg.Preset, cfg.Data, cfg.Seed, configDifferences(cfg, *want))
 	}
 	s, err := build(cfg, opts)
 	if err != nil {

@@ -40,6 +40,20 @@ type position struct {
 	Done   bool `json:"done"`   // every epoch finished
 }
 
+// check refuses a position no search reaches (a hand-edited state.json): it must
+// lie within epochs epochs of stepsPerEpoch child steps and updates controller
+// updates each.
+func (p position) check(epochs, stepsPerEpoch, updates int) error {
+	switch {
+	case p.Epoch < 0 || p.Epoch > epochs || p.Step < 0 || p.Step > stepsPerEpoch || p.Update < 0 || p.Update > updates:
+		return errors.Errorf("position epoch %d, step %d, update %d is outside the search's %d epochs of %d steps and %d updates",
+			p.Epoch, p.Step, p.Update, epochs, stepsPerEpoch, updates)
+	case p.Done != (p.Epoch == epochs):
+		return errors.Errorf("position epoch %d of %d says done=%v", p.Epoch, epochs, p.Done)
+	}
+	return nil
+}
+
 // epochAcc accumulates the current epoch's statistics.
 type epochAcc struct {
 	LossSum    float64 `json:"loss_sum"`
@@ -128,6 +142,9 @@ func (s *Search) loadCheckpoint(dir string) error {
 	}
 	if s.st.Version != stateVersion {
 		return errors.Errorf("enas: checkpoint %s has state version %d, this GoNAS reads %d", dir, s.st.Version, stateVersion)
+	}
+	if err := s.st.Pos.check(s.cfg.Child.Epochs, s.child.stepsPerEpoch(), s.cfg.Controller.TrainSteps); err != nil {
+		return errors.WithMessagef(err, "enas: checkpoint %s", dir)
 	}
 	if err := loadStore(s.child.store(), dir); err != nil {
 		return err

@@ -104,17 +104,22 @@ func (c *Config) Validate() error {
 		return errors.Errorf("multitrial: preset name %q must be letters, digits and '-' (it names the trials)", c.Preset)
 	case !validData(c.Data):
 		return errors.Errorf("multitrial: unknown data set %q (have %v)", c.Data, data.ImageSets)
-	case c.ValidSize < 1 || c.TrainSize < 0:
-		return errors.Errorf("multitrial: the search needs validation images (valid size %d) and train size >= 0 (%d)", c.ValidSize, c.TrainSize)
-	case c.Batch < 1 || c.Updates < 1:
-		return errors.Errorf("multitrial: batch m (%d) and updates (%d) must be positive", c.Batch, c.Updates)
-	case c.Probes < 1:
-		return errors.Errorf("multitrial: probes must be positive, got %d", c.Probes)
-	case c.Rerank.TopK < 1 || c.Rerank.Epochs < 1:
-		return errors.Errorf("multitrial: rerank top K (%d) and epochs (%d) must be positive", c.Rerank.TopK, c.Rerank.Epochs)
-	case c.Transfer.ControlArchs < 0 || c.Transfer.TrainSize < 0 || c.Transfer.TestSize < 0:
-		return errors.Errorf("multitrial: transfer control archs (%d), train size (%d) and test size (%d) must not be negative",
-			c.Transfer.ControlArchs, c.Transfer.TrainSize, c.Transfer.TestSize)
+	case c.ValidSize < 1:
+		return errors.Errorf("multitrial: the search needs validation images (valid size %d)", c.ValidSize)
+	case c.Batch < 1 || c.Batch > MaxBatch || c.Updates < 1 || c.Updates > MaxUpdates:
+		return errors.Errorf("multitrial: batch m (%d) and updates (%d) must be in 1..%d and 1..%d", c.Batch, c.Updates, MaxBatch, MaxUpdates)
+	case c.Probes < 1 || c.Probes > MaxProbes:
+		return errors.Errorf("multitrial: probes %d: want 1..%d", c.Probes, MaxProbes)
+	case c.Rerank.TopK < 1 || c.Rerank.TopK > MaxTopK || c.Rerank.Epochs < 1 || c.Rerank.Epochs > MaxEpochs:
+		return errors.Errorf("multitrial: rerank top K (%d) and epochs (%d) must be in 1..%d and 1..%d", c.Rerank.TopK, c.Rerank.Epochs, MaxTopK, MaxEpochs)
+	case c.Transfer.ControlArchs < 0 || c.Transfer.ControlArchs > MaxControlArchs:
+		return errors.Errorf("multitrial: transfer control archs %d: want 0..%d", c.Transfer.ControlArchs, MaxControlArchs)
+	case len(c.DataPath) > MaxDataPath:
+		return errors.Errorf("multitrial: data path of %d bytes, at most %d", len(c.DataPath), MaxDataPath)
+	}
+	if err := checkImages([]string{"train size", "valid size", "transfer train size", "transfer test size"},
+		c.TrainSize, c.ValidSize, c.Transfer.TrainSize, c.Transfer.TestSize); err != nil {
+		return errors.WithMessage(err, "multitrial")
 	}
 	for _, r := range []struct {
 		what  string
@@ -129,27 +134,6 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil // the controller's settings are checked by controllers.NewLSTM
-}
-
-func (c ChildConfig) check() error {
-	if c.Blocks < 1 || c.Filters < 2 || c.Filters%2 != 0 || c.CellsPerStage < 1 || c.StemMultiplier < 1 {
-		return errors.Errorf("needs blocks >= 1 (%d), even filters >= 2 (%d), cells per stage >= 1 (%d), stem multiplier >= 1 (%d)",
-			c.Blocks, c.Filters, c.CellsPerStage, c.StemMultiplier)
-	}
-	return nil
-}
-
-func (t TrainRecipe) check() error {
-	switch {
-	case t.Epochs < 1 || t.BatchSize < 1:
-		return errors.Errorf("epochs (%d) and batch size (%d) must be positive", t.Epochs, t.BatchSize)
-	case !(t.LRMax > 0) || t.LRMin < 0 || t.LRMin > t.LRMax:
-		return errors.Errorf("learning rate needs 0 <= min (%g) <= max (%g), max > 0", t.LRMin, t.LRMax)
-	case t.Momentum < 0 || t.Momentum >= 1 || t.WeightDecay < 0 || t.ClipNorm < 0:
-		return errors.Errorf("momentum (%g) must be in [0, 1), weight decay (%g) and clip norm (%g) not negative",
-			t.Momentum, t.WeightDecay, t.ClipNorm)
-	}
-	return nil
 }
 
 // canonical is the configuration's JSON.

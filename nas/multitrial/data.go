@@ -14,7 +14,8 @@ type splits struct {
 }
 
 // A process loads each data set once and cuts each split once, whatever the number
-// of trials and workers: loads and cuts are cached by what decides them.
+// of trials and workers: loads and cuts are cached by what decides them. A failed
+// load is not cached: the next trial reads the data again.
 var (
 	cacheMu    sync.Mutex
 	baseCache  = map[[2]string]*onceValue[[2]*data.Dataset]{}
@@ -28,17 +29,28 @@ type splitKey struct {
 	test                   bool
 }
 
-// onceValue computes a value once; an error is cached too (a missing file does
-// not become present during a search).
+// onceValue computes a value once it succeeds: an error is not kept, so the next
+// call tries again (data that were missing or corrupt may have been fixed since).
+// Calls wait for each other.
 type onceValue[T any] struct {
-	once sync.Once
+	mu   sync.Mutex
+	done bool
 	v    T
-	err  error
 }
 
 func (o *onceValue[T]) get(f func() (T, error)) (T, error) {
-	o.once.Do(func() { o.v, o.err = f() })
-	return o.v, o.err
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done {
+		return o.v, nil
+	}
+	v, err := f()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	o.v, o.done = v, true
+	return v, nil
 }
 
 func cached[K comparable, T any](m map[K]*onceValue[T], k K) *onceValue[T] {

@@ -19,6 +19,14 @@
 // search restarted on the same log replays the recorded results and continues
 // where it stopped, along the same controller trajectory.
 //
+// A recipe comes from whoever can publish to a worker's queue, so it is checked
+// before anything is allocated: every field has the bounds of bounds.go
+// (MaxBlocks, MaxImages...), the child's training memory is estimated from its
+// shapes (Recipe.MemoryEstimate) and refused above the runner's Limits.MaxMemory,
+// and a worker confines data_path to its Limits.DataRoots. Such refusals are
+// nas.Refused (dropped from a queue on their first failure); a failed data load
+// is nas.Environmental (retried, read again, and not replayed by Record).
+//
 // Named presets (Preset, PresetTable): "paper" documents [1]'s setting, "proxy"
 // is a CIFAR-10 search that fits a 2-core machine in about half an hour, "tiny" a
 // one-minute MNIST search for tests and notebooks.

@@ -3,6 +3,7 @@ package multitrial
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas/data"
@@ -51,15 +52,19 @@ func (c *Config) TransferRecipe() Recipe {
 		Test: true, TestSize: t.TestSize, Child: t.Child, Train: t.Train}
 }
 
-// Validate reports the first unusable field.
+// Validate reports the first unusable field: every field has the bounds of
+// bounds.go (MaxBlocks, MaxImages...), checked before anything is allocated.
 func (r *Recipe) Validate() error {
 	switch {
 	case r.Kind != "search" && r.Kind != "rerank" && r.Kind != "transfer":
 		return errors.Errorf("recipe: kind %q, want search, rerank or transfer", r.Kind)
-	case r.ValidSize < 0 || r.TrainSize < 0 || r.TestSize < 0:
-		return errors.Errorf("recipe: valid (%d), train (%d) and test (%d) sizes must not be negative", r.ValidSize, r.TrainSize, r.TestSize)
 	case r.ValidSize == 0 && !r.Test:
 		return errors.New("recipe: no validation hold-out and no test: the trial would measure nothing")
+	case len(r.DataPath) > MaxDataPath:
+		return errors.Errorf("recipe: data path of %d bytes, at most %d", len(r.DataPath), MaxDataPath)
+	}
+	if err := checkImages([]string{"valid size", "train size", "test size"}, r.ValidSize, r.TrainSize, r.TestSize); err != nil {
+		return errors.WithMessage(err, "recipe")
 	}
 	if !validData(r.Data) {
 		return errors.Errorf("recipe: unknown data set %q (have %v)", r.Data, data.ImageSets)
@@ -84,6 +89,9 @@ func ParseRecipe(blob []byte) (*Recipe, error) {
 	var r Recipe
 	if err := dec.Decode(&r); err != nil {
 		return nil, errors.Wrap(err, "recipe")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("recipe: more JSON after the recipe")
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err

@@ -18,7 +18,9 @@ import (
 // one write and synced as each batch returns) and answers a trial already in the
 // log from it, without running it again. A search restarted on the same log
 // replays the recorded results in order and so follows the same controller
-// trajectory: it continues where it stopped.
+// trajectory: it continues where it stopped. A result with Retry set (the worker's
+// environment failed, not the trial) is kept in the log but not replayed: the
+// restarted search runs that trial again.
 type Recorder struct {
 	inner nas.Executor
 	path  string
@@ -84,7 +86,9 @@ func readRecord(path string) (map[string]recorded, int64, error) {
 			return nil, 0, errors.Errorf("multitrial: %s line %d is not a recorded trial (%v); "+
 				"the record is corrupt: repair or remove that line, or start in another directory", path, line, err)
 		}
-		done[r.Trial.ID] = r
+		if !r.Result.Retry { // a failure of a worker's environment: run the trial again
+			done[r.Trial.ID] = r
+		}
 		keep += int64(len(text)) + 1
 	}
 	return done, keep, errors.Wrapf(sc.Err(), "multitrial: reading %s", path)

@@ -24,23 +24,63 @@ const (
 // scratch on backend (nil: nas.NewBackend(), chosen once) with the trial's seed,
 // and returns valid_accuracy (when the recipe holds images out), test_accuracy
 // (when it tests), train_loss, params and flops. The data are loaded once per
-// process. The result depends on the trial only, so any worker reproduces it; a
-// non-finite training loss is the trial's error.
+// process (again after a failed load). The result depends on the trial only, so
+// any worker reproduces it; a non-finite training loss is the trial's error. It is
+// NewLimitedRunner with the zero Limits: the machine's memory, any data path.
 func NewRunner(backend compute.Backend) nas.TrialRunner {
+	return NewLimitedRunner(backend, Limits{})
+}
+
+// Limits are what a runner accepts of a trial, checked before it allocates
+// anything; a trial beyond them is refused (nas.Refused), so a queue drops it on
+// its first failure.
+type Limits struct {
+	// MaxMemory bounds a trial's Recipe.MemoryEstimate in bytes (0: the machine's
+	// memory, MachineMemory, where it is known; negative: no bound).
+	MaxMemory int64
+	// DataRoots, when not empty, confine a recipe's data_path: it must name a file
+	// or directory inside one of them (after symbolic links are followed). A worker
+	// takes trials from anyone who can publish to its queue, so it sets them;
+	// nil lets a process trust its own recipes.
+	DataRoots []string
+}
+
+// NewLimitedRunner is NewRunner with limits. A trial that fails its recipe's
+// checks, needs more memory than the limit or reads data outside the roots is
+// refused (nas.Refused); a failure to get a backend or to load the data is
+// nas.Environmental, since another worker, or this one later, may succeed.
+func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 	pick := sync.OnceValues(func() (compute.Backend, error) {
 		if backend != nil {
 			return backend, nil
 		}
 		return nas.NewBackend()
 	})
-	return func(ctx context.Context, t nas.Trial) (map[string]float64, error) {
-		b, err := pick()
-		if err != nil {
-			return nil, err
+	maxMemory := sync.OnceValue(func() int64 {
+		if limits.MaxMemory != 0 {
+			return limits.MaxMemory
 		}
+		if m, err := MachineMemory(); err == nil {
+			return m
+		}
+		return -1 // the machine's memory is unknown here (not Linux): no bound
+	})
+	return func(ctx context.Context, t nas.Trial) (map[string]float64, error) {
 		r, err := ParseRecipe(t.Recipe)
 		if err != nil {
-			return nil, errors.WithMessagef(err, "trial %s", t.ID)
+			return nil, nas.Refused(errors.WithMessagef(err, "trial %s", t.ID))
+		}
+		if limit, need := maxMemory(), r.MemoryEstimate(); limit > 0 && need > limit {
+			return nil, nas.Refused(errors.Errorf("trial %s: its child needs about %s to train (B=%d C=%d N=%d, batch %d), "+
+				"over this worker's limit of %s", t.ID, FormatBytes(need), r.Child.Blocks, r.Child.Filters, r.Child.CellsPerStage,
+				r.Train.BatchSize, FormatBytes(limit)))
+		}
+		if err := confine(r.DataPath, limits.DataRoots); err != nil {
+			return nil, nas.Refused(errors.WithMessagef(err, "trial %s", t.ID))
+		}
+		b, err := pick()
+		if err != nil {
+			return nil, nas.Environmental(err)
 		}
 		return runTrial(ctx, b, r, t.Arch, t.Seed)
 	}
@@ -51,22 +91,22 @@ func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arc
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	sp, err := r.Space()
+	if err != nil {
+		return nil, nas.Refused(err)
+	}
+	if err := sp.Validate(a); err != nil {
+		return nil, nas.Refused(err)
+	}
 	d, err := loadSplits(r)
 	if err != nil {
-		return nil, err
+		return nil, nas.Environmental(err)
 	}
 	if d.train.Len() < r.Train.BatchSize {
 		return nil, errors.Errorf("%s: %d training images are fewer than a batch of %d", r.Data, d.train.Len(), r.Train.BatchSize)
 	}
 	if h, c := imageShape(r.Data); d.train.Height != h || d.train.Width != h || d.train.Channels != c {
 		return nil, errors.Errorf("%s: images are %d×%d×%d, want %d×%d×%d", r.Data, d.train.Height, d.train.Width, d.train.Channels, h, h, c)
-	}
-	sp, err := r.Space()
-	if err != nil {
-		return nil, err
-	}
-	if err := sp.Validate(a); err != nil {
-		return nil, err
 	}
 	m, err := sp.ImageModel(a, d.train.NumClasses)
 	if err != nil {
@@ -83,7 +123,7 @@ func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arc
 		aug := data.CIFARAugmentation
 		cfg.Augment = &aug
 	}
-	res, store, err := nas.TrainClassifier(backend, m, d.train, eval, cfg)
+	res, store, err := nas.TrainClassifierContext(ctx, backend, m, d.train, eval, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +138,7 @@ func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arc
 	if d.test != nil {
 		if d.valid == nil {
 			metrics[MetricTestAccuracy] = res.TestAccuracy
-		} else if metrics[MetricTestAccuracy], err = nas.Accuracy(backend, store, m, d.test, 250); err != nil {
+		} else if metrics[MetricTestAccuracy], err = nas.AccuracyContext(ctx, backend, store, m, d.test, 250); err != nil {
 			return nil, err
 		}
 	}

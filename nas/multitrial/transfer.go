@@ -6,6 +6,7 @@ import (
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/pkg/errors"
 )
 
 // TransferResult is one cell trained in the transfer network and tested.
@@ -77,5 +78,21 @@ func (s *search) transfer(space *cells.NASNet) error {
 	}
 	s.res.Control = c
 	s.rep.linef("control_k=%d control_mean=%.4f control_std=%.4f\n", c.N, c.Mean, c.Std)
+	return nil
+}
+
+// Err is the failure of the search's last phase, nil when none failed: the transfer
+// of the winner, or every cell of the random control. The search's other results
+// stand (Write keeps them), but the run did not give what it was for, so a command
+// exits non-zero with this error.
+func (r *SearchResult) Err() error {
+	switch {
+	case r.Transfer == nil:
+		return errors.New("multitrial: the winner was not transferred")
+	case r.Transfer.Error != "":
+		return errors.Errorf("multitrial: the transfer of the winner (trial %s) failed: %s", r.Transfer.Trial, r.Transfer.Error)
+	case r.Config.Transfer.ControlArchs > 0 && (r.Control == nil || r.Control.N == 0):
+		return errors.Errorf("multitrial: all %d cells of the random control failed (see the trial warnings)", r.Config.Transfer.ControlArchs)
+	}
 	return nil
 }

@@ -51,13 +51,14 @@ type wireResult struct {
 	ID      string            `json:"id"`
 	Metrics map[string]metric `json:"metrics,omitempty"`
 	Error   string            `json:"error,omitempty"`
+	Retry   bool              `json:"retry,omitempty"`
 	Worker  string            `json:"worker,omitempty"`
 	Seconds float64           `json:"seconds"`
 }
 
 // encodeResult is the recorded form of r.
 func encodeResult(r nas.TrialResult) ([]byte, error) {
-	w := wireResult{ID: r.ID, Error: r.Error, Worker: r.Worker, Seconds: r.Seconds}
+	w := wireResult{ID: r.ID, Error: r.Error, Retry: r.Retry, Worker: r.Worker, Seconds: r.Seconds}
 	if r.Metrics != nil {
 		w.Metrics = make(map[string]metric, len(r.Metrics))
 		for k, v := range r.Metrics {
@@ -74,7 +75,7 @@ func decodeResult(data []byte) (nas.TrialResult, error) {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return nas.TrialResult{}, errors.Wrap(err, "decode a trial result")
 	}
-	r := nas.TrialResult{ID: w.ID, Error: w.Error, Worker: w.Worker, Seconds: w.Seconds}
+	r := nas.TrialResult{ID: w.ID, Error: w.Error, Retry: w.Retry, Worker: w.Worker, Seconds: w.Seconds}
 	if w.Metrics != nil {
 		r.Metrics = make(map[string]float64, len(w.Metrics))
 		for k, v := range w.Metrics {

@@ -30,6 +30,29 @@
 // then acknowledges the trial: a worker killed at any point loses nothing, the trial is
 // delivered again to another worker once AckWait has passed.
 //
+// # Failures
+//
+// A runner's error decides what happens to its trial (see nas.Refused and
+// nas.Environmental). A refused trial (a recipe out of bounds, a child over the
+// worker's memory limit, data outside its data roots) is recorded with the reason and
+// terminated: no other worker gets it. A failure of the worker's environment (the
+// data missing) is not recorded: the trial is handed back (NakWithDelay) for another
+// worker, or this one once the cause is fixed; after MaxDeliver deliveries it is
+// recorded "not run" with Retry set, and the next executor of the search removes
+// that result and queues the trial again. Any other error is the trial's own and is
+// recorded once. A worker whose context is cancelled (SIGTERM) cancels its runner,
+// stops heartbeating and hands the trial back at once.
+//
+// # Security
+//
+// Anyone who can publish to the server can queue trials, so workers check every
+// recipe (package nas/multitrial) and the server should not be open to strangers.
+// StartSecureServer (gonas nats-server --user/--password, --token, --tls-cert and
+// --tls-key) makes clients authenticate and serves TLS. Clients take credentials
+// from the URL (nats://USER:PASSWORD@host:port, nats://TOKEN@host:port) or a NATS
+// credentials file ($GONAS_NATS_CREDS), and trust a tls:// server's certificate by
+// the system's CAs or $GONAS_NATS_CA; messages and logs show the URL redacted.
+//
 // # Use
 //
 //	exec, err := natsexec.New(ctx, "nats://host:4222", "nasnet-tiny-s1")

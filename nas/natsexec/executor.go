@@ -2,7 +2,10 @@ package natsexec
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"sync"
+	"time"
 
 	"github.com/gonas/gonas/nas"
 	"github.com/nats-io/nats.go"
@@ -21,12 +24,28 @@ type Executor struct {
 	search string
 	cc     jetstream.ConsumeContext
 
+	// Log gets a line when Run has waited WaitNotice without a result, saying
+	// whether any worker is taking trials (nil: nothing).
+	Log io.Writer
+	// WaitNotice is how long Run waits without a result before it writes to Log
+	// (default DefaultWaitNotice).
+	WaitNotice time.Duration
+
 	mu        sync.Mutex
 	done      map[string]nas.TrialResult
 	changed   chan struct{} // closed and replaced whenever done grows or the executor stops
 	stopped   error         // why the executor can no longer receive results (nil while it can)
 	published int
+	seen      int  // results read from the stream
+	followed  bool // the results recorded before New have been read
+	// stale holds the trials whose result recorded before New is an environment
+	// failure (TrialResult.Retry), with that result's stream sequence: Run removes
+	// the result and queues the trial again.
+	stale map[string]uint64
 }
+
+// DefaultWaitNotice is how long Run waits without a result before it says so.
+const DefaultWaitNotice = 30 * time.Second
 
 // New connects to the NATS server at url (e.g. "nats://127.0.0.1:4222"), creates
 // GoNAS's streams if they are missing, and reads the results already recorded for
@@ -35,10 +54,10 @@ func New(ctx context.Context, url, search string) (*Executor, error) {
 	if err := checkSearch(search); err != nil {
 		return nil, errors.WithMessage(err, "natsexec.New")
 	}
-	e := &Executor{search: search, done: map[string]nas.TrialResult{}, changed: make(chan struct{})}
+	e := &Executor{search: search, done: map[string]nas.TrialResult{}, stale: map[string]uint64{}, changed: make(chan struct{})}
 	var err error
 	e.nc, e.js, err = connect(url, "gonas-executor-"+search, nats.ClosedHandler(func(*nats.Conn) {
-		e.stop(errors.Errorf("the connection to NATS at %q is closed", url))
+		e.stop(errors.Errorf("the connection to NATS at %q is closed", RedactURL(url)))
 	}))
 	if err != nil {
 		return nil, errors.WithMessage(err, "natsexec.New")
@@ -80,11 +99,14 @@ func (e *Executor) follow(ctx context.Context) error {
 	if e.cc, err = cons.Consume(e.onResult); err != nil {
 		return errors.Wrapf(err, "follow the results (%s)", filter)
 	}
-	err = e.wait(ctx, func() bool { return len(e.done) >= recorded })
+	err = e.wait(ctx, func() bool { return e.seen >= recorded })
 	if err != nil {
 		e.cc.Stop()
 		return errors.WithMessagef(err, "read the %d recorded results", recorded)
 	}
+	e.mu.Lock()
+	e.followed = true
+	e.mu.Unlock()
 	return nil
 }
 
@@ -97,12 +119,23 @@ func (e *Executor) onResult(msg jetstream.Msg) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.seen++
+	defer func() {
+		close(e.changed)
+		e.changed = make(chan struct{})
+	}()
 	if _, ok := e.done[r.ID]; ok {
 		return
 	}
+	if r.Retry && !e.followed {
+		// An environment failure from an earlier run: not an answer, the trial runs again.
+		if meta, err := msg.Metadata(); err == nil {
+			e.stale[r.ID] = meta.Sequence.Stream
+			return
+		}
+	}
+	delete(e.stale, r.ID)
 	e.done[r.ID] = r
-	close(e.changed)
-	e.changed = make(chan struct{})
 }
 
 // stop marks the executor as unable to receive results, waking Run.
@@ -155,7 +188,7 @@ func (e *Executor) Run(ctx context.Context, trials []nas.Trial) ([]nas.TrialResu
 			return nil, errors.WithMessage(err, "natsexec.Run")
 		}
 	}
-	err := e.wait(ctx, func() bool {
+	err := e.waitNoting(ctx, len(trials), func() bool {
 		for _, t := range trials {
 			if _, ok := e.done[t.ID]; !ok {
 				return false
@@ -173,7 +206,9 @@ func (e *Executor) Run(ctx context.Context, trials []nas.Trial) ([]nas.TrialResu
 	return results, nil
 }
 
-// publish queues one trial for the workers.
+// publish queues one trial for the workers. A trial whose recorded result is a
+// stale environment failure has that result removed first, and is queued under a
+// new Nats-Msg-Id so the duplicate window does not swallow it.
 func (e *Executor) publish(ctx context.Context, t nas.Trial) error {
 	data, err := encodeTrial(t)
 	if err != nil {
@@ -181,7 +216,24 @@ func (e *Executor) publish(ctx context.Context, t nas.Trial) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	if _, err := e.js.Publish(rctx, trialsSubject(e.search), data, jetstream.WithMsgID(msgID(e.search, t.ID))); err != nil {
+	id := msgID(e.search, t.ID)
+	e.mu.Lock()
+	staleSeq, isStale := e.stale[t.ID]
+	e.mu.Unlock()
+	if isStale {
+		stream, err := e.js.Stream(rctx, ResultsStream)
+		if err == nil {
+			err = stream.DeleteMsg(rctx, staleSeq)
+		}
+		if err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
+			return errors.Wrapf(err, "remove the environment failure recorded for trial %q", t.ID)
+		}
+		e.mu.Lock()
+		delete(e.stale, t.ID)
+		e.mu.Unlock()
+		id = fmt.Sprintf("%s.retry%d", id, staleSeq)
+	}
+	if _, err := e.js.Publish(rctx, trialsSubject(e.search), data, jetstream.WithMsgID(id)); err != nil {
 		return errors.Wrapf(err, "publish trial %q", t.ID)
 	}
 	e.mu.Lock()
@@ -219,4 +271,43 @@ func (e *Executor) Close() error {
 	e.cc.Stop()
 	e.nc.Close()
 	return nil
+}
+
+// waitNoting is wait for the results of n trials that writes a line to e.Log each
+// time WaitNotice passes without a result: whether any worker is taking trials.
+func (e *Executor) waitNoting(ctx context.Context, n int, ready func() bool) error {
+	if e.Log == nil {
+		return e.wait(ctx, ready)
+	}
+	every := e.WaitNotice
+	if every <= 0 {
+		every = DefaultWaitNotice
+	}
+	for {
+		wctx, cancel := context.WithTimeout(ctx, every)
+		err := e.wait(wctx, ready)
+		cancel()
+		if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		fmt.Fprintf(e.Log, "waiting for workers: no result in %v (search %s, %d trials asked); %s\n", every, e.search, n, e.workersNow(ctx))
+	}
+}
+
+// workersNow describes the workers the shared consumer sees.
+func (e *Executor) workersNow(ctx context.Context) string {
+	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	cons, err := e.js.Consumer(rctx, TrialsStream, WorkerConsumer)
+	if err != nil {
+		return "no worker has connected yet: start one with 'gonas worker --nats URL'"
+	}
+	info, err := cons.Info(rctx)
+	if err != nil {
+		return "the workers' state is unknown (" + err.Error() + ")"
+	}
+	if info.NumAckPending == 0 && info.NumWaiting == 0 {
+		return "no worker is taking trials: start one with 'gonas worker --nats URL'"
+	}
+	return fmt.Sprintf("%d trials being run, %d workers idle", info.NumAckPending, info.NumWaiting)
 }

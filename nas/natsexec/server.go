@@ -16,6 +16,12 @@ import (
 // chosen by the system). It returns the server — stop it with Shutdown — and the URL
 // clients connect to (e.g. "nats://127.0.0.1:4222").
 func StartServer(dir string, port int) (*server.Server, string, error) {
+	return StartSecureServer(dir, port, ServerSecurity{})
+}
+
+// StartSecureServer is StartServer whose clients must present what sec requires
+// (a user and password or a token; TLS). The URL it returns carries no credentials.
+func StartSecureServer(dir string, port int, sec ServerSecurity) (*server.Server, string, error) {
 	if dir == "" {
 		return nil, "", errors.New("natsexec.StartServer: no store directory given")
 	}
@@ -32,7 +38,7 @@ func StartServer(dir string, port int) (*server.Server, string, error) {
 	} else {
 		_ = l.Close()
 	}
-	s, err := server.NewServer(&server.Options{
+	opts := &server.Options{
 		ServerName: "gonas",
 		Host:       "127.0.0.1",
 		Port:       port,
@@ -40,7 +46,11 @@ func StartServer(dir string, port int) (*server.Server, string, error) {
 		StoreDir:   dir,
 		NoSigs:     true, // the embedding program handles signals
 		NoLog:      true,
-	})
+	}
+	if err := sec.apply(opts); err != nil {
+		return nil, "", errors.WithMessage(err, "natsexec.StartServer")
+	}
+	s, err := server.NewServer(opts)
 	if err != nil {
 		return nil, "", errors.Wrap(err, "natsexec.StartServer")
 	}

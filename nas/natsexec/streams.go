@@ -78,15 +78,23 @@ func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetSt
 	if strings.TrimSpace(url) == "" {
 		return nil, nil, errors.New("no NATS URL given (e.g. nats://127.0.0.1:4222)")
 	}
-	opts = append([]nats.Option{nats.Name(name), nats.Timeout(5 * time.Second)}, opts...)
+	sec, err := clientSecurity()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts = append(append([]nats.Option{nats.Name(name), nats.Timeout(5 * time.Second)}, sec...), opts...)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, nil, errors.Wrapf(err, "connect to NATS at %q (is a server running there? 'gonas nats-server' starts one)", url)
+		hint := "is a server running there? 'gonas nats-server' starts one"
+		if errors.Is(err, nats.ErrAuthorization) {
+			hint = "give the server's credentials: nats://USER:PASSWORD@host:port, nats://TOKEN@host:port or $" + EnvNATSCreds
+		}
+		return nil, nil, errors.Wrapf(err, "connect to NATS at %q (%s)", RedactURL(url), hint)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
-		return nil, nil, errors.Wrapf(err, "JetStream on %q", url)
+		return nil, nil, errors.Wrapf(err, "JetStream on %q", RedactURL(url))
 	}
 	return nc, js, nil
 }
@@ -130,4 +138,20 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream) error {
 		}
 	}
 	return nil
+}
+
+// RedactURL is url without the password or token it may carry, for messages and logs.
+func RedactURL(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		user, _, hasPass := strings.Cut(rest[:at], ":")
+		if hasPass {
+			return scheme + "://" + user + ":***@" + rest[at+1:]
+		}
+		return scheme + "://***@" + rest[at+1:]
+	}
+	return url
 }

@@ -26,6 +26,9 @@ const (
 	maxAckPending = 1024
 	// maxFailures is how many NATS errors in a row (a second apart) end a worker.
 	maxFailures = 60
+	// DefaultRetryDelay is how long a trial that a worker's environment failed (its
+	// data missing, say) waits before it is delivered again.
+	DefaultRetryDelay = 10 * time.Second
 	// fetchWait is how long one fetch waits for a trial before asking again.
 	fetchWait = 10 * time.Second
 	// recordTimeout bounds publishing a result and acknowledging its trial, which a
@@ -47,6 +50,9 @@ type Worker struct {
 	AckWait time.Duration
 	// MaxDeliver is the consumer's delivery limit (default DefaultMaxDeliver).
 	MaxDeliver int
+	// RetryDelay is how long a trial the worker's environment failed waits before
+	// it is delivered again (default DefaultRetryDelay).
+	RetryDelay time.Duration
 	// Log gets one line when a trial starts and one when it ends (nil: none).
 	Log io.Writer
 }
@@ -68,6 +74,9 @@ func (w *Worker) Run(ctx context.Context, url string) error {
 	if w.MaxDeliver <= 0 {
 		w.MaxDeliver = DefaultMaxDeliver
 	}
+	if w.RetryDelay <= 0 {
+		w.RetryDelay = DefaultRetryDelay
+	}
 	nc, js, err := connect(url, "gonas-worker-"+w.Name)
 	if err != nil {
 		return errors.WithMessagef(err, "worker %s", w.Name)
@@ -75,12 +84,15 @@ func (w *Worker) Run(ctx context.Context, url string) error {
 	defer nc.Close()
 	q, err := w.open(ctx, js)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return errors.WithMessagef(err, "worker %s", w.Name)
 	}
 	failures := 0 // in a row: a server restart is waited out, a lasting fault ends the worker
 	for ctx.Err() == nil {
 		if nc.IsClosed() {
-			return errors.Errorf("worker %s: the connection to NATS at %q is closed", w.Name, url)
+			return errors.Errorf("worker %s: the connection to NATS at %q is closed", w.Name, RedactURL(url))
 		}
 		fctx, cancel := context.WithTimeout(ctx, fetchWait)
 		msg, err := q.cons.Next(jetstream.FetchContext(fctx))

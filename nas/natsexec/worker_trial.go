@@ -16,7 +16,9 @@ import (
 )
 
 // handle runs one delivered trial and records its result, or hands it back when ctx
-// is cancelled first. Its error is the worker's (NATS failing), not the trial's.
+// is cancelled first or the worker's environment failed it (nas.Environmental). A
+// trial the runner refuses (nas.Refused) is recorded and terminated: it is never
+// delivered again. Its error is the worker's (NATS failing), not the trial's.
 func (w *Worker) handle(ctx context.Context, q queue, msg jetstream.Msg) error {
 	search, err := searchOfSubject(msg.Subject())
 	if err == nil {
@@ -51,28 +53,55 @@ func (w *Worker) handleTrial(ctx context.Context, q queue, msg jetstream.Msg, se
 		return errors.Wrapf(err, "trial %q", t.ID)
 	}
 	var r nas.TrialResult
+	refused := false
 	if meta.NumDelivered >= uint64(maxDeliver) {
-		r = nas.TrialResult{ID: t.ID, Worker: w.Name, Error: fmt.Sprintf(
-			"not run: delivered %d times without a result (the workers running it died or stopped)", meta.NumDelivered)}
+		r = nas.TrialResult{ID: t.ID, Worker: w.Name, Retry: true, Error: fmt.Sprintf("not run: delivered %d times without a result "+
+			"(the workers running it died or stopped, or could not read its data)", meta.NumDelivered)}
 	} else {
 		w.logf("trial=%s worker=%s status=start delivery=%d", t.ID, w.Name, meta.NumDelivered)
-		var ok bool
-		if r, ok = w.runTrial(ctx, ackWait, msg, t); !ok {
+		res, ok, err := w.runTrial(ctx, ackWait, msg, t)
+		switch {
+		case !ok:
 			w.logf("trial=%s worker=%s status=abandoned", t.ID, w.Name)
 			_ = msg.Nak() // hand it to another worker now; if the Nak is lost, AckWait does it
 			return nil
+		case nas.IsEnvironmental(err):
+			// This worker cannot run it now (its data missing, say): another worker, or
+			// this one once the cause is fixed, will. Nothing is recorded; after
+			// MaxDeliver deliveries it is recorded "not run", to be retried on resume.
+			w.logf("trial=%s worker=%s status=retry delivery=%d error=%q", t.ID, w.Name, meta.NumDelivered, err.Error())
+			_ = msg.NakWithDelay(w.RetryDelay)
+			return nil
 		}
+		r, refused = res, nas.IsRefused(err)
 	}
 	rctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	if err := record(rctx, q, subject, msgID(search, t.ID), r); err != nil {
+	if err := record(rctx, q, subject, resultMsgID(search, t.ID, meta), r); err != nil {
 		return err
 	}
-	if err := msg.DoubleAck(rctx); err != nil {
+	if refused {
+		// It fails the same way on every worker: drop it for good, whatever the
+		// delivery limit (its result, recorded above, gives the reason).
+		if err := msg.TermWithReason(r.Error); err != nil {
+			return errors.Wrapf(err, "drop refused trial %q", t.ID)
+		}
+	} else if err := msg.DoubleAck(rctx); err != nil {
 		return errors.Wrapf(err, "acknowledge trial %q", t.ID)
 	}
 	w.logf("%s", resultLine(r))
 	return nil
+}
+
+// msgKey identifies one queued copy of a trial (its stream sequence).
+func msgKey(meta *jetstream.MsgMetadata) uint64 { return meta.Sequence.Stream }
+
+// resultMsgID is the Nats-Msg-Id of the result of one queued copy of a trial: two
+// workers that finish the same copy store one result, while a copy queued again
+// after its old result was removed (Executor.Run retrying an environment failure)
+// is not mistaken for a duplicate.
+func resultMsgID(search, trialID string, meta *jetstream.MsgMetadata) string {
+	return fmt.Sprintf("%s.%d", msgID(search, trialID), msgKey(meta))
 }
 
 // consumerSettings are the shared consumer's AckWait and MaxDeliver now — a worker
@@ -91,9 +120,11 @@ func (w *Worker) consumerSettings(ctx context.Context, cons jetstream.Consumer) 
 	return ackWait, maxDeliver
 }
 
-// runTrial runs t, heartbeating msg every ackWait/3 so it is not redelivered. ok is false
-// when ctx was cancelled and the runner failed: the trial is abandoned, not failed.
-func (w *Worker) runTrial(ctx context.Context, ackWait time.Duration, msg jetstream.Msg, t nas.Trial) (r nas.TrialResult, ok bool) {
+// runTrial runs t, heartbeating msg every ackWait/3 so it is not redelivered, and
+// returns its result and the runner's error. ok is false when ctx was cancelled and
+// the runner failed: the trial is abandoned, not failed. Heartbeats stop when the
+// runner returns or ctx is cancelled.
+func (w *Worker) runTrial(ctx context.Context, ackWait time.Duration, msg jetstream.Msg, t nas.Trial) (r nas.TrialResult, ok bool, err error) {
 	hctx, stopBeats := context.WithCancel(ctx)
 	beating := make(chan struct{})
 	go func() {
@@ -116,11 +147,11 @@ func (w *Worker) runTrial(ctx context.Context, ackWait time.Duration, msg jetstr
 	r = nas.TrialResult{ID: t.ID, Metrics: metrics, Worker: w.Name, Seconds: time.Since(start).Seconds()}
 	if err != nil {
 		if ctx.Err() != nil {
-			return r, false
+			return r, false, err
 		}
-		r.Error = err.Error()
+		r.Error, r.Retry = err.Error(), nas.IsEnvironmental(err)
 	}
-	return r, true
+	return r, true, err
 }
 
 // runSafely calls runner, turning a panic into the trial's error: a trial that panics

@@ -1,0 +1,59 @@
+package nas
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/gonas/gonas/nas/data"
+)
+
+// cancelOnWrite cancels a context the first time it is written to: the progress bar
+// writes after the first training step.
+type cancelOnWrite struct{ cancel context.CancelFunc }
+
+func (c cancelOnWrite) Write(p []byte) (int, error) {
+	c.cancel()
+	return len(p), nil
+}
+
+// tinyImages is n 4×4×1 images of two classes (bright or dark).
+func tinyImages(n int) *data.Dataset {
+	ds := &data.Dataset{Height: 4, Width: 4, Channels: 1, NumClasses: 2,
+		Images: make([]float32, n*16), Labels: make([]int32, n)}
+	for i := range n {
+		ds.Labels[i] = int32(i % 2)
+		for k := range 16 {
+			ds.Images[i*16+k] = float32(i%2) - 0.5
+		}
+	}
+	return ds
+}
+
+// A context cancelled during training stops it at the next step, with the
+// cancellation as the error, instead of finishing the run.
+func TestTrainClassifierContextStopsWhenCancelled(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "gonas")
+	backend, err := NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := tinyImages(64)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := TrainConfig{Epochs: 50, BatchSize: 8, LearningRate: 0.01, Seed: 1, Progress: cancelOnWrite{cancel}}
+	res, _, err := TrainClassifierContext(ctx, backend, SimpleCNN(2, 2, 2), ds, ds, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("TrainClassifierContext after cancel: result %+v, error %v; want context.Canceled", res, err)
+	}
+	if !strings.Contains(err.Error(), "epoch 1 step 1") {
+		t.Errorf("error %q: want training stopped at epoch 1 step 1 (after the first step's progress line)", err)
+	}
+
+	cancelled, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	if _, err := AccuracyContext(cancelled, backend, nil, SimpleCNN(2, 2, 2), ds, 8); !errors.Is(err, context.Canceled) {
+		t.Errorf("AccuracyContext with a cancelled context: %v, want context.Canceled", err)
+	}
+}
