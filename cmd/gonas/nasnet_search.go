@@ -83,6 +83,10 @@ func runNASNetSearch(args []string) error {
 		if dir, err = resumeDir(*resume, *out, *force); err != nil {
 			return err
 		}
+		if res, err := multitrial.ReadResult(dir); err == nil {
+			printFinished(os.Stdout, dir, res.Verdict) // finished: nothing to write, so no lock taken
+			return nil
+		}
 		lock, err := lockDir(dir, "gonas search --space nasnet", true)
 		if err != nil {
 			return err
@@ -94,10 +98,6 @@ func runNASNetSearch(args []string) error {
 		}
 		if saved == nil {
 			return errors.Errorf("%s holds no NASNet search (no %s); start one with --out %s", dir, nasnetConfigName, dir)
-		}
-		if res, err := multitrial.ReadResult(dir); err == nil {
-			printFinished(os.Stdout, dir, res.Verdict)
-			return nil
 		}
 		if cfg, err = flagged(saved); err != nil {
 			return err
