@@ -156,6 +156,12 @@ func compile(b *Builder) (*Executable, error) {
 			e.constBuffers[v.id] = buf
 		}
 	}
+	e.workingBytes = workingMemory(f, steps, lastUse)
+	if err := checkWorkingMemory(b.name, e.workingBytes); err != nil {
+		e.Finalize()
+		return nil, err
+	}
+	f.dropRecording()
 	return e, nil
 }
 

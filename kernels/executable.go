@@ -18,6 +18,7 @@ type Executable struct {
 	steps        []step
 	lastUse      []int                  // by value id: the last step that reads it
 	constBuffers map[int]compute.Buffer // by value id
+	workingBytes int64                  // see workingMemory
 }
 
 var _ compute.Executable = (*Executable)(nil)
@@ -34,6 +35,12 @@ func (e *Executable) Finalize() {
 	}
 	e.constBuffers = nil
 }
+
+// WorkingMemory is a lower bound of the memory one execution holds at once, in
+// bytes: the outputs of kernels and of compiled segments that are alive together
+// (see workingMemory). The memory is the backend's pool's, not the executable's:
+// a compiled graph that is not running holds only its code, constants and metadata.
+func (e *Executable) WorkingMemory() int64 { return e.workingBytes }
 
 // Inputs implements compute.Executable.
 func (e *Executable) Inputs() (names []string, inputShapes []shapes.Shape) {

@@ -286,3 +286,19 @@ func (f *Function) Return(outputs []compute.Value, shardings []*compute.Sharding
 	f.returned = true
 	return nil
 }
+
+// dropRecording frees, once the function is compiled, what only recording and
+// compiling needed: the shadow function of the wrapped backend (a node for every
+// recorded op), the replay closures and constant data (replayed into the segments
+// or materialised by compile), and the node list. What executing needs stays: the
+// parameters, the outputs, the values (by id) and the kernel nodes the steps hold.
+func (f *Function) dropRecording() {
+	for _, n := range f.nodes {
+		n.replay = nil
+		n.constFlat = nil
+	}
+	for _, v := range f.values {
+		v.shadow = nil
+	}
+	f.shadow, f.placeholders, f.nodes = nil, nil, nil
+}

@@ -11,11 +11,21 @@ import (
 // without a bound every compiled graph would stay in memory for the whole search.
 // An evicted graph is finalized, which frees its executable and buffers.
 //
+// A cached graph holds its code and metadata only (on the gonas backend, the
+// buffers a step works in come from the backend's pool while it runs), but those
+// add up: ~10 MB per graph for the short preset's child. So the cache also gives
+// way to the memory budget (kernels.MaxMemory): while the live heap is above
+// half the budget, each new graph evicts one more than it replaces, so the cache
+// shrinks until the process fits (down to the graph in use).
+//
 // Keys name an architecture and a use ("train:<arch>", "reward:<arch>").
 type graphCache struct {
 	capacity int
 	order    *list.List // front: most recently used; values are *cacheEntry
 	byKey    map[string]*list.Element
+	// overBudget reports whether the process holds more than the cache may let it;
+	// heapOverBudget unless a test sets it.
+	overBudget func() bool
 
 	hits, misses, evictions int
 }
@@ -34,7 +44,7 @@ func newGraphCache(capacity int) *graphCache {
 	if capacity <= 0 {
 		capacity = defaultGraphCache
 	}
-	return &graphCache{capacity: capacity, order: list.New(), byKey: map[string]*list.Element{}}
+	return &graphCache{capacity: capacity, order: list.New(), byKey: map[string]*list.Element{}, overBudget: heapOverBudget}
 }
 
 // get returns the graph of key, building it with build on a miss (and evicting the
@@ -50,7 +60,11 @@ func (c *graphCache) get(key string, build func() (*model.Exec, error)) (*model.
 	if err != nil {
 		return nil, err
 	}
-	for c.order.Len() >= c.capacity {
+	keep := c.capacity - 1 // graphs kept beside the new one
+	if c.order.Len() > 0 && c.overBudget() {
+		keep = min(keep, c.order.Len()-2)
+	}
+	for c.order.Len() > max(keep, 0) {
 		c.evictOldest()
 	}
 	c.byKey[key] = c.order.PushFront(&cacheEntry{key: key, exec: exec})
