@@ -32,7 +32,6 @@ func BenchmarkGraphCacheRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	phase(b, "data")
 	backend, err := nas.NewBackend()
 	if err != nil {
 		b.Fatal(err)
@@ -87,7 +86,11 @@ func envInt(name string, dflt int) int {
 //	for k in 1 4 16; do GONAS_MEMTEST_K=$k /tmp/enas.test -test.run XXX -test.bench CachedGraphsPeakRSS -test.benchtime 1x; done
 //
 // GONAS_MEMTEST_K is K (default 4); GONAS_MEMTEST_PRESET the enas-micro preset
-// (default "short", the README's search).
+// (default "short", the README's search); GONAS_MEMTEST_CHILD=scaled takes the
+// child's filters, nodes and batch from the scaled preset (on the preset's data);
+// GONAS_MEMTEST_HEAPPROFILE=FILE writes a heap profile while the graphs are held;
+// GONAS_MAX_MEMORY sets the memory budget (kernels.MaxMemory), which the graph
+// cache gives way to.
 func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 	k := envInt("GONAS_MEMTEST_K", 4)
 	preset := os.Getenv("GONAS_MEMTEST_PRESET")
@@ -107,7 +110,6 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	phase(b, "data")
 	backend, err := nas.NewBackend()
 	if err != nil {
 		b.Fatal(err)
@@ -127,7 +129,6 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 				if _, err := c.trainStep(smp.Arch, round, i%c.stepsPerEpoch()); err != nil {
 					b.Fatal(err)
 				}
-				phase(b, fmt.Sprintf("round %d arch %d", round, i))
 			}
 		}
 		held, _, misses, _ := c.cacheStats()
@@ -136,6 +137,7 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 		rss := float64(residentBytes()) / (1 << 20)
 		peak := float64(peakResidentBytes()) / (1 << 20)
 		b.Logf("preset=%s K=%d graphs_held=%d compiled=%d rss_mb=%.0f peak_rss_mb=%.0f", preset, k, held, misses, rss, peak)
+		b.ReportMetric(float64(held), "graphs_held")
 		if p := os.Getenv("GONAS_MEMTEST_HEAPPROFILE"); p != "" {
 			f, _ := os.Create(p)
 			_ = pprof.WriteHeapProfile(f)
@@ -145,9 +147,4 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 		b.ReportMetric(rss, "rss_mb")
 		b.ReportMetric(peak, "peak_rss_mb")
 	}
-}
-
-func phase(b *testing.B, name string) {
-	b.Logf("PHASE %s: peak %.0f MB, rss %.0f MB", name, float64(peakResidentBytes())/(1<<20), float64(residentBytes())/(1<<20))
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
