@@ -19,6 +19,7 @@ type Executable struct {
 	lastUse      []int                  // by value id: the last step that reads it
 	constBuffers map[int]compute.Buffer // by value id
 	workingBytes int64                  // see workingMemory
+	numValues    int                    // values recorded in fn (ids 0..numValues-1)
 }
 
 var _ compute.Executable = (*Executable)(nil)
@@ -69,9 +70,9 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		return nil, errors.Errorf("%q backend: only device 0 exists, got %d", BackendName, defaultDevice)
 	}
 	e.backend.pool.tick()
-	bufs := make([]compute.Buffer, len(f.values))
-	owned := make([]bool, len(f.values))   // owned buffers are released by us
-	recycle := make([]bool, len(f.values)) // kernel outputs go back to the pool
+	bufs := make([]compute.Buffer, e.numValues)
+	owned := make([]bool, e.numValues)   // owned buffers are released by us
+	recycle := make([]bool, e.numValues) // kernel outputs go back to the pool
 	defer func() {
 		if err != nil {
 			for i, b := range bufs {
@@ -132,7 +133,7 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		}
 	}
 	results = make([]compute.Buffer, len(f.outputs))
-	returned := make([]bool, len(f.values))
+	returned := make([]bool, e.numValues)
 	for i, v := range f.outputs {
 		b := bufs[v.id]
 		if b == nil {

@@ -289,16 +289,14 @@ func (f *Function) Return(outputs []compute.Value, shardings []*compute.Sharding
 
 // dropRecording frees, once the function is compiled, what only recording and
 // compiling needed: the shadow function of the wrapped backend (a node for every
-// recorded op), the replay closures and constant data (replayed into the segments
-// or materialised by compile), and the node list. What executing needs stays: the
-// parameters, the outputs, the values (by id) and the kernel nodes the steps hold.
+// recorded op), and the graph itself — the standard and constant nodes (replayed
+// into the segments or materialised by compile) and every value no step, input
+// or output refers to. What executing needs stays: the parameters, the outputs,
+// and the values and kernel nodes the steps hold (values keep their id and shape,
+// no longer their node).
 func (f *Function) dropRecording() {
-	for _, n := range f.nodes {
-		n.replay = nil
-		n.constFlat = nil
-	}
 	for _, v := range f.values {
-		v.shadow = nil
+		v.shadow, v.node = nil, nil
 	}
-	f.shadow, f.placeholders, f.nodes = nil, nil, nil
+	f.shadow, f.placeholders, f.nodes, f.values = nil, nil, nil, nil
 }
