@@ -13,10 +13,10 @@ import (
 //
 // A cached graph holds its code and metadata only (on the gonas backend, the
 // buffers a step works in come from the backend's pool while it runs), but those
-// add up: ~10 MB per graph for the short preset's child. So the cache also gives
-// way to the memory budget (kernels.MaxMemory): while the live heap is above
-// half the budget, each new graph evicts one more than it replaces, so the cache
-// shrinks until the process fits (down to the graph in use).
+// add up: 11–16 MB per graph for the short and scaled presets' children. So the
+// cache also gives way to the memory budget (kernels.MaxMemory): while the live
+// heap is above half the budget, each new graph evicts one more than it replaces,
+// so the cache shrinks until the process fits (down to the graph in use).
 //
 // Keys name an architecture and a use ("train:<arch>", "reward:<arch>").
 type graphCache struct {
