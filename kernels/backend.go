@@ -24,7 +24,9 @@
 // broadcasts (fuse.go, broadcast.go). Elementwise and channels-last batch-norm loops
 // use AVX-512 where the CPU has it (elementwise_amd64.s, batchnorm/simd_amd64.s),
 // with the same per-element operations as the Go loops. Kernel outputs are recycled
-// across executions (pool.go), so a training step allocates almost nothing.
+// across executions through one pool per backend (pool.go), so a training step
+// allocates almost nothing and a compiled graph owns no working memory; the pool,
+// and whatever else keeps memory for later, respect one memory budget (budget.go).
 //
 // Parallelism: kernel ops and levels run one after another on the calling
 // goroutine, and each kernel splits its own work over at most runtime.GOMAXPROCS
@@ -74,8 +76,10 @@ type Backend struct {
 var _ compute.Backend = (*Backend)(nil)
 
 // New creates a gonas backend. The config string, if any, is passed on to the
-// wrapped pure-Go backend (options such as "ops_sequential").
+// wrapped pure-Go backend (options such as "ops_sequential"). The first backend
+// resolves the memory budget (budget.go), which also becomes Go's soft memory limit.
 func New(config string) (compute.Backend, error) {
+	MaxMemory()
 	inner, err := gobackend.New(config)
 	if err != nil {
 		return nil, errors.WithMessage(err, "gonas backend: creating the wrapped Go backend")

@@ -123,7 +123,8 @@ func compile(b *Builder) (*Executable, error) {
 		}
 	}
 
-	e := &Executable{backend: b.backend, fn: f, steps: steps, lastUse: lastUse, constBuffers: map[int]compute.Buffer{}}
+	e := &Executable{backend: b.backend, fn: f, steps: steps, lastUse: lastUse, constBuffers: map[int]compute.Buffer{},
+		numValues: len(f.values)}
 	for i, st := range steps {
 		if st.seg == nil {
 			continue
@@ -156,6 +157,12 @@ func compile(b *Builder) (*Executable, error) {
 			e.constBuffers[v.id] = buf
 		}
 	}
+	e.workingBytes = workingMemory(f, steps, lastUse)
+	if err := checkWorkingMemory(b.name, e.workingBytes); err != nil {
+		e.Finalize()
+		return nil, err
+	}
+	f.dropRecording()
 	return e, nil
 }
 

@@ -18,6 +18,8 @@ type Executable struct {
 	steps        []step
 	lastUse      []int                  // by value id: the last step that reads it
 	constBuffers map[int]compute.Buffer // by value id
+	workingBytes int64                  // see workingMemory
+	numValues    int                    // values recorded in fn (ids 0..numValues-1)
 }
 
 var _ compute.Executable = (*Executable)(nil)
@@ -34,6 +36,12 @@ func (e *Executable) Finalize() {
 	}
 	e.constBuffers = nil
 }
+
+// WorkingMemory is a lower bound of the memory one execution holds at once, in
+// bytes: the outputs of kernels and of compiled segments that are alive together
+// (see workingMemory). The memory is the backend's pool's, not the executable's:
+// a compiled graph that is not running holds only its code, constants and metadata.
+func (e *Executable) WorkingMemory() int64 { return e.workingBytes }
 
 // Inputs implements compute.Executable.
 func (e *Executable) Inputs() (names []string, inputShapes []shapes.Shape) {
@@ -62,9 +70,9 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		return nil, errors.Errorf("%q backend: only device 0 exists, got %d", BackendName, defaultDevice)
 	}
 	e.backend.pool.tick()
-	bufs := make([]compute.Buffer, len(f.values))
-	owned := make([]bool, len(f.values))   // owned buffers are released by us
-	recycle := make([]bool, len(f.values)) // kernel outputs go back to the pool
+	bufs := make([]compute.Buffer, e.numValues)
+	owned := make([]bool, e.numValues)   // owned buffers are released by us
+	recycle := make([]bool, e.numValues) // kernel outputs go back to the pool
 	defer func() {
 		if err != nil {
 			for i, b := range bufs {
@@ -125,7 +133,7 @@ func (e *Executable) Execute(inputs []compute.Buffer, donate []bool, defaultDevi
 		}
 	}
 	results = make([]compute.Buffer, len(f.outputs))
-	returned := make([]bool, len(f.values))
+	returned := make([]bool, e.numValues)
 	for i, v := range f.outputs {
 		b := bufs[v.id]
 		if b == nil {

@@ -286,3 +286,17 @@ func (f *Function) Return(outputs []compute.Value, shardings []*compute.Sharding
 	f.returned = true
 	return nil
 }
+
+// dropRecording frees, once the function is compiled, what only recording and
+// compiling needed: the shadow function of the wrapped backend (a node for every
+// recorded op), and the graph itself — the standard and constant nodes (replayed
+// into the segments or materialised by compile) and every value no step, input
+// or output refers to. What executing needs stays: the parameters, the outputs,
+// and the values and kernel nodes the steps hold (values keep their id and shape,
+// no longer their node).
+func (f *Function) dropRecording() {
+	for _, v := range f.values {
+		v.shadow, v.node = nil, nil
+	}
+	f.shadow, f.placeholders, f.nodes, f.values = nil, nil, nil, nil
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/multitrial"
@@ -45,6 +46,7 @@ func runNASNetSearch(args []string) error {
 	dataDir := fs.String("data-dir", "", "where workers read the data set: a CIFAR-10 tarball or folder, an MNIST IDX directory (default: its usual place)")
 	dataPath := fs.String("data-path", "", "old name of --data-dir")
 	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
 	hideFlags(fs, "data-path")
 	if err := fs.Parse(args); err != nil {
 		return err

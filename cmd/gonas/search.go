@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas/enas"
 	"github.com/pkg/errors"
 )
@@ -41,6 +42,7 @@ func runSearch(args []string) error {
 	epochs := fs.Int("epochs", 0, "search epochs (default: the preset's)")
 	noRetrain := fs.Bool("no-retrain", false, "stop after deriving the architecture (no retraining, no random control)")
 	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
 	dataPath := fs.String("data-path", "", "old name of --data-dir")
 	hideFlags(fs, "data-path")
 	if err := fs.Parse(args); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/multitrial"
 	"github.com/gonas/gonas/nas/natsexec"
@@ -47,11 +48,14 @@ func runWorker(args []string) error {
 	limits := multitrial.Limits{DataRoots: append(multitrial.DefaultDataRoots(), roots...)}
 	var err error
 	if *maxMemory != "" {
-		if limits.MaxMemory, err = multitrial.ParseBytes(*maxMemory); err != nil {
+		// One limit for the whole worker: trials estimated above it are refused,
+		// and the kernels' pool, graph cache and Go's collector keep under it.
+		if err = kernels.SetMaxMemoryString(*maxMemory); err != nil {
 			return errors.WithMessage(err, "--max-memory")
 		}
-	} else if limits.MaxMemory, err = multitrial.MachineMemory(); err != nil {
-		return errors.WithMessage(err, "--max-memory")
+		limits.MaxMemory = kernels.MaxMemory()
+	} else if limits.MaxMemory = kernels.PhysicalMemory(); limits.MaxMemory <= 0 {
+		return errors.New("--max-memory: the machine's memory is unknown here; give a limit")
 	}
 	for _, r := range roots {
 		if st, err := os.Stat(r); err != nil || !st.IsDir() {
@@ -70,7 +74,7 @@ func runWorker(args []string) error {
 	}()
 	w := natsexec.Worker{Runner: multitrial.NewLimitedRunner(backend, limits), Name: *name, AckWait: *ackWait, Log: os.Stdout}
 	fmt.Fprintf(os.Stderr, "gonas worker: taking trials from %s on backend %s, children up to %s, data from %s (Ctrl-C stops)\n",
-		natsexec.RedactURL(*url), backend.Name(), multitrial.FormatBytes(limits.MaxMemory), strings.Join(limits.DataRoots, ", "))
+		natsexec.RedactURL(*url), backend.Name(), kernels.FormatMemory(limits.MaxMemory), strings.Join(limits.DataRoots, ", "))
 	if err := w.Run(ctx, *url); err != nil {
 		return err
 	}

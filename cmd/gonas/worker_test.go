@@ -27,7 +27,7 @@ func TestWorkerNeedsAServer(t *testing.T) {
 		{[]string{"--nats", "nats://127.0.0.1:1"}, `connect to NATS at "nats://127.0.0.1:1"`},
 		{[]string{"--nats", "nats://127.0.0.1:1", "--ack-wait", "0s"}, "--ack-wait 0s"},
 		{[]string{"--nats", "x", "extra"}, "unexpected arguments"},
-		{[]string{"--nats", "nats://127.0.0.1:1", "--max-memory", "lots"}, `--max-memory: size "lots"`},
+		{[]string{"--nats", "nats://127.0.0.1:1", "--max-memory", "lots"}, `--max-memory: memory size "lots"`},
 		{[]string{"--nats", "nats://127.0.0.1:1", "--data-root", "/no/such/dir"}, "--data-root /no/such/dir: not a directory"},
 	} {
 		if err := runWorker(c.args); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -44,3 +44,50 @@ func TestGraphCacheEvictsLeastRecentlyUsed(t *testing.T) {
 		t.Errorf("after clear: held %d evictions %d", c.len(), c.evictions)
 	}
 }
+
+// Over the memory budget, every new graph evicts one more than it replaces, down
+// to the graph in use; back under it, the cache grows again to its capacity.
+func TestGraphCacheGivesWayToTheBudget(t *testing.T) {
+	backend, err := nas.NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	build := func() (*model.Exec, error) {
+		return model.NewExec(backend, store, func(_ *model.Scope, x *Node) *Node { return AddScalar(x, 1) })
+	}
+	c := newGraphCache(4)
+	over := false
+	c.overBudget = func() bool { return over }
+	for i := range 4 {
+		if _, err := c.get(fmt.Sprint(i), build); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.len() != 4 {
+		t.Fatalf("under the budget the cache holds %d graphs, want 4", c.len())
+	}
+	over = true
+	want := []int{3, 2, 1, 1}
+	for i, w := range want {
+		if _, err := c.get(fmt.Sprint("over", i), build); err != nil {
+			t.Fatal(err)
+		}
+		if c.len() != w {
+			t.Errorf("new graph %d over the budget: the cache holds %d graphs, want %d", i, c.len(), w)
+		}
+	}
+	if _, ok := c.byKey["over3"]; !ok {
+		t.Error("the graph just built was evicted")
+	}
+	over = false
+	for i := range 3 {
+		if _, err := c.get(fmt.Sprint("under", i), build); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.len() != 4 {
+		t.Errorf("back under the budget the cache holds %d graphs, want 4", c.len())
+	}
+	c.clear()
+}

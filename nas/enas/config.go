@@ -34,8 +34,8 @@ type Config struct {
 	Retrain    RetrainConfig    `json:"retrain"`
 
 	// GraphCache is how many compiled graphs (one per architecture and use) are kept;
-	// the least recently used one is freed beyond it (0 means 16; one graph of
-	// a small child holds about 9 MB on the embedded backend).
+	// the least recently used one is freed beyond it (0 means 4; one graph of
+	// a small child holds 11–16 MB on the embedded backend).
 	GraphCache int `json:"graph_cache"`
 }
 

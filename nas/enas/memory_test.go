@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 
@@ -72,4 +73,78 @@ func envInt(name string, dflt int) int {
 		return v
 	}
 	return dflt
+}
+
+// BenchmarkCachedGraphsPeakRSS measures what cached graphs cost: it compiles the
+// training graphs of K sampled architectures of an ENAS micro preset on one shared
+// store (a cache of K graphs, so none is evicted), runs two steps of each (the
+// second round finds every graph cached) and reports the process's peak resident
+// memory (VmHWM) and its resident memory after a GC. Peak memory is per process,
+// so run one K per process:
+//
+//	go test -c -o /tmp/enas.test ./nas/enas/
+//	for k in 1 4 16; do GONAS_MEMTEST_K=$k /tmp/enas.test -test.run XXX -test.bench CachedGraphsPeakRSS -test.benchtime 1x; done
+//
+// GONAS_MEMTEST_K is K (default 4); GONAS_MEMTEST_PRESET the enas-micro preset
+// (default "short", the README's search); GONAS_MEMTEST_CHILD=scaled takes the
+// child's filters, nodes and batch from the scaled preset (on the preset's data);
+// GONAS_MEMTEST_HEAPPROFILE=FILE writes a heap profile while the graphs are held;
+// GONAS_MAX_MEMORY sets the memory budget (kernels.MaxMemory), which the graph
+// cache gives way to.
+func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
+	k := envInt("GONAS_MEMTEST_K", 4)
+	preset := os.Getenv("GONAS_MEMTEST_PRESET")
+	if preset == "" {
+		preset = "short"
+	}
+	cfg, err := Preset("enas-micro", preset)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.GraphCache = k
+	if os.Getenv("GONAS_MEMTEST_CHILD") == "scaled" {
+		sc, _ := Preset("enas-micro", "scaled")
+		cfg.Child.Filters, cfg.Child.Nodes, cfg.Child.BatchSize = sc.Child.Filters, sc.Child.Nodes, sc.Child.BatchSize
+	}
+	d, err := LoadData(&cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	backend, err := nas.NewBackend()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range b.N {
+		c, err := newChild(backend, &cfg, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sp, _ := searchSpace(&cfg, d, false)
+		samples, err := controllers.NewRandom(sp, 7).Sample(k)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for round := range 2 {
+			for i, smp := range samples {
+				if _, err := c.trainStep(smp.Arch, round, i%c.stepsPerEpoch()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		held, _, misses, _ := c.cacheStats()
+		runtime.GC()
+		debug.FreeOSMemory()
+		rss := float64(residentBytes()) / (1 << 20)
+		peak := float64(peakResidentBytes()) / (1 << 20)
+		b.Logf("preset=%s K=%d graphs_held=%d compiled=%d rss_mb=%.0f peak_rss_mb=%.0f", preset, k, held, misses, rss, peak)
+		b.ReportMetric(float64(held), "graphs_held")
+		if p := os.Getenv("GONAS_MEMTEST_HEAPPROFILE"); p != "" {
+			f, _ := os.Create(p)
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		c.close()
+		b.ReportMetric(rss, "rss_mb")
+		b.ReportMetric(peak, "peak_rss_mb")
+	}
 }

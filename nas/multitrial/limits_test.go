@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gonas/gonas/controllers"
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 )
@@ -115,21 +116,8 @@ func TestMemoryEstimateGrowsWithTheChildAndFitsThePresets(t *testing.T) {
 		cfg, _ := Preset(name)
 		for _, rec := range []Recipe{cfg.SearchRecipe(), cfg.TransferRecipe()} {
 			if e := rec.MemoryEstimate(); e > 16<<30 {
-				t.Errorf("preset %s %s child estimated at %s: a 16 GiB worker would refuse it", name, rec.Kind, FormatBytes(e))
+				t.Errorf("preset %s %s child estimated at %s: a 16 GiB worker would refuse it", name, rec.Kind, kernels.FormatMemory(e))
 			}
-		}
-	}
-}
-
-func TestParseBytes(t *testing.T) {
-	for in, want := range map[string]int64{"8GiB": 8 << 30, "8G": 8 << 30, "512M": 512 << 20, "1.5 GiB": 3 << 29, "4096": 4096, "2t": 2 << 40} {
-		if got, err := ParseBytes(in); err != nil || got != want {
-			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "-1G", "0", "8 parsecs", "1e30", "G"} {
-		if _, err := ParseBytes(in); err == nil {
-			t.Errorf("ParseBytes(%q) succeeded", in)
 		}
 	}
 }

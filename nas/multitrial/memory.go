@@ -1,15 +1,5 @@
 package multitrial
 
-import (
-	"bufio"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
-
-	"github.com/pkg/errors"
-)
-
 // MemoryEstimate is about how many bytes training the recipe's child takes, from its
 // shapes alone (no network is built): an estimate, deliberately on the high side,
 // that a worker compares with its limit before it builds or trains anything. It
@@ -39,50 +29,4 @@ func (r *Recipe) MemoryEstimate() int64 {
 	params := 8 * B * C * C * (N*(1+4+16) + 4 + 16)
 	bytes := 4*3*activations*float64(r.Train.BatchSize) + 4*4*params + 512<<20
 	return int64(min(bytes, 1<<62))
-}
-
-// MachineMemory is the machine's physical memory in bytes (MemTotal of
-// /proc/meminfo), the default limit of a worker.
-func MachineMemory() (int64, error) {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0, errors.Wrap(err, "the machine's memory is unknown (set a limit)")
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "MemTotal:" {
-			kib, err := strconv.ParseInt(fields[1], 10, 64)
-			if err != nil || kib <= 0 {
-				break
-			}
-			return kib << 10, nil
-		}
-	}
-	return 0, errors.New("the machine's memory is unknown: no MemTotal in /proc/meminfo (set a limit)")
-}
-
-// FormatBytes writes n bytes in GiB or MiB ("3.2 GiB").
-func FormatBytes(n int64) string {
-	if n >= 1<<30 {
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	}
-	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-}
-
-// ParseBytes reads a size such as "8GiB", "8G", "512MiB", "512M" or a plain number
-// of bytes (units are powers of 1024).
-func ParseBytes(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	num := strings.TrimRight(t, "KMGTIB ")
-	unit := strings.TrimSpace(t[len(num):])
-	shift := map[string]int{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20,
-		"G": 30, "GB": 30, "GIB": 30, "T": 40, "TB": 40, "TIB": 40}
-	sh, ok := shift[unit]
-	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if !ok || err != nil || !(v > 0) || v*float64(int64(1)<<sh) >= 1<<62 {
-		return 0, errors.Errorf("size %q: want a positive number of bytes with an optional unit K, M, G or T (e.g. 8GiB)", s)
-	}
-	return int64(v * float64(int64(1)<<sh)), nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/gomlx/compute"
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/pkg/errors"
@@ -36,7 +37,7 @@ func NewRunner(backend compute.Backend) nas.TrialRunner {
 // its first failure.
 type Limits struct {
 	// MaxMemory bounds a trial's Recipe.MemoryEstimate in bytes (0: the machine's
-	// memory, MachineMemory, where it is known; negative: no bound).
+	// memory, kernels.PhysicalMemory, where it is known; negative: no bound).
 	MaxMemory int64
 	// DataRoots, when not empty, confine a recipe's data_path: it must name a file
 	// or directory inside one of them (after symbolic links are followed). A worker
@@ -60,7 +61,7 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 		if limits.MaxMemory != 0 {
 			return limits.MaxMemory
 		}
-		if m, err := MachineMemory(); err == nil {
+		if m := kernels.PhysicalMemory(); m > 0 {
 			return m
 		}
 		return -1 // the machine's memory is unknown here (not Linux): no bound
@@ -72,8 +73,8 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 		}
 		if limit, need := maxMemory(), r.MemoryEstimate(); limit > 0 && need > limit {
 			return nil, nas.Refused(errors.Errorf("trial %s: its child needs about %s to train (B=%d C=%d N=%d, batch %d), "+
-				"over this worker's limit of %s", t.ID, FormatBytes(need), r.Child.Blocks, r.Child.Filters, r.Child.CellsPerStage,
-				r.Train.BatchSize, FormatBytes(limit)))
+				"over this worker's limit of %s", t.ID, kernels.FormatMemory(need), r.Child.Blocks, r.Child.Filters, r.Child.CellsPerStage,
+				r.Train.BatchSize, kernels.FormatMemory(limit)))
 		}
 		if err := confine(r.DataPath, limits.DataRoots); err != nil {
 			return nil, nas.Refused(errors.WithMessagef(err, "trial %s", t.ID))
