@@ -1,0 +1,114 @@
+package zerocost
+
+import (
+	"math"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// reluRecord is one ReLU of the network being built: its input and its output.
+type reluRecord struct{ in, out *Node }
+
+// naswotKernel builds NASWOT's kernel, float64 [N, N]: the sum over the ReLUs whose
+// output reaches logits (the reference counts the ReLU modules its backward pass
+// visits, so an operation whose result no edge uses counts for nothing) of
+// c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU.
+//
+// With s the row sums of c, (1-c)·(1-c)ᵀ = D - s_i - s_j + (c·cᵀ)_ij, so each ReLU
+// costs one product c·cᵀ. ReLUs that share an input (two edges out of one node)
+// are computed once and counted with their multiplicity, as the reference's
+// separate ReLU modules are. Entries are integers below 2^24, exact in float32.
+func naswotKernel(relus []reluRecord, logits *Node) *Node {
+	live := ancestors(logits)
+	count := map[*Node]int{}
+	var inputs []*Node
+	for _, r := range relus {
+		if !live[r.out] {
+			continue
+		}
+		if count[r.in] == 0 {
+			inputs = append(inputs, r.in)
+		}
+		count[r.in]++
+	}
+	if len(inputs) == 0 {
+		exceptions.Panicf("zerocost: naswot: the network has no ReLU built with nn.Relu on the way to its output (%d recorded)", len(relus))
+	}
+	var kernel *Node
+	for _, x := range inputs {
+		n := x.Shape().Dimensions[0]
+		c := Reshape(ConvertDType(GreaterThan(x, ZerosLike(x)), dtypes.Float32), n, -1)
+		d := c.Shape().Dimensions[1]
+		agree := MulScalar(Einsum("nd,md->nm", c, c), 2)
+		s := ReduceSum(c, 1)
+		agree = Sub(agree, Add(Reshape(s, n, 1), Reshape(s, 1, n)))
+		k := ConvertDType(AddScalar(agree, float64(d)), dtypes.Float64)
+		if m := count[x]; m > 1 {
+			k = MulScalar(k, float64(m))
+		}
+		if kernel == nil {
+			kernel = k
+		} else {
+			kernel = Add(kernel, k)
+		}
+	}
+	return kernel
+}
+
+// ancestors is the set of nodes out reads from, out included.
+func ancestors(out *Node) map[*Node]bool {
+	seen := map[*Node]bool{out: true}
+	stack := []*Node{out}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, in := range n.Inputs() {
+			if !seen[in] {
+				seen[in] = true
+				stack = append(stack, in)
+			}
+		}
+	}
+	return seen
+}
+
+// LogAbsDet is log|det A| of the n×n row-major matrix a (numpy's slogdet's second
+// value), by LU decomposition with partial pivoting in float64; -Inf when A is
+// singular. a is not modified.
+func LogAbsDet(a []float64, n int) float64 {
+	if len(a) != n*n {
+		panic("zerocost.LogAbsDet: matrix is not n×n")
+	}
+	lu := append([]float64(nil), a...)
+	logDet := 0.0
+	for col := range n {
+		pivot := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(lu[r*n+col]) > math.Abs(lu[pivot*n+col]) {
+				pivot = r
+			}
+		}
+		p := lu[pivot*n+col]
+		if p == 0 {
+			return math.Inf(-1)
+		}
+		if pivot != col {
+			for k := range n {
+				lu[pivot*n+k], lu[col*n+k] = lu[col*n+k], lu[pivot*n+k]
+			}
+		}
+		logDet += math.Log(math.Abs(p))
+		for r := col + 1; r < n; r++ {
+			f := lu[r*n+col] / p
+			if f == 0 {
+				continue
+			}
+			for k := col + 1; k < n; k++ {
+				lu[r*n+k] -= f * lu[col*n+k]
+			}
+		}
+	}
+	return logDet
+}
