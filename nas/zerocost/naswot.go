@@ -14,12 +14,15 @@ type reluRecord struct{ in, out *Node }
 // naswotKernel builds NASWOT's kernel, float64 [N, N]: the sum over the ReLUs whose
 // output reaches logits (the reference counts the ReLU modules its backward pass
 // visits, so an operation whose result no edge uses counts for nothing) of
-// c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU.
+// c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU: the number
+// of units on which two images agree.
 //
-// With s the row sums of c, (1-c)·(1-c)ᵀ = D - s_i - s_j + (c·cᵀ)_ij, so each ReLU
-// costs one product c·cᵀ. ReLUs that share an input (two edges out of one node)
-// are computed once and counted with their multiplicity, as the reference's
-// separate ReLU modules are. Entries are integers below 2^24, exact in float32.
+// With σ = 2c - 1 (±1), σ_i·σ_j = D - 2·hamming(c_i, c_j), so the agreements are
+// (D + σ·σᵀ)/2: one product per ReLU. σ is Sign(Sign(x) - ½), which maps x > 0 to 1
+// and x ≤ 0 to -1 with the backend's fast elementwise ops. ReLUs that share an input
+// (two edges out of one node) are computed once and counted with their multiplicity,
+// as the reference's separate ReLU modules are. Entries are integers below 2^24,
+// exact in float32.
 func naswotKernel(relus []reluRecord, logits *Node) *Node {
 	live := ancestors(logits)
 	count := map[*Node]int{}
@@ -39,12 +42,10 @@ func naswotKernel(relus []reluRecord, logits *Node) *Node {
 	var kernel *Node
 	for _, x := range inputs {
 		n := x.Shape().Dimensions[0]
-		c := Reshape(ConvertDType(GreaterThan(x, ZerosLike(x)), dtypes.Float32), n, -1)
-		d := c.Shape().Dimensions[1]
-		agree := MulScalar(Einsum("nd,md->nm", c, c), 2)
-		s := ReduceSum(c, 1)
-		agree = Sub(agree, Add(Reshape(s, n, 1), Reshape(s, 1, n)))
-		k := ConvertDType(AddScalar(agree, float64(d)), dtypes.Float64)
+		sigma := Reshape(Sign(AddScalar(Sign(ConvertDType(x, dtypes.Float32)), -0.5)), n, -1)
+		d := sigma.Shape().Dimensions[1]
+		agree := MulScalar(AddScalar(Einsum("nd,md->nm", sigma, sigma), float64(d)), 0.5)
+		k := ConvertDType(agree, dtypes.Float64)
 		if m := count[x]; m > 1 {
 			k = MulScalar(k, float64(m))
 		}
