@@ -9,7 +9,8 @@
 //     of its inputs are positive). The kernel K[i][j] sums, over the ReLUs, the
 //     number of units on which images i and j agree, c·cᵀ + (1-c)·(1-c)ᵀ, and the
 //     score is log|det K| (BayesWatch/nas-without-training, score_networks.py:
-//     hooks on every ReLU module that the backward pass visits; scores.py:
+//     hooks on every ReLU module that the backward pass visits, on NAS-Bench-201
+//     every ReLU the network builds; scores.py:
 //     hooklogdet = slogdet). Networks that separate the images score higher.
 //   - synflow [2, 3]: every parameter replaced by its absolute value, batch norm
 //     removed, float64, one all-ones input; R is the sum of the output and the

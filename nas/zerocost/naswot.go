@@ -11,11 +11,15 @@ import (
 // reluRecord is one ReLU of the network being built: its input and its output.
 type reluRecord struct{ in, out *Node }
 
-// naswotKernel builds NASWOT's kernel, float64 [N, N]: the sum over the ReLUs whose
-// output reaches logits (the reference counts the ReLU modules its backward pass
-// visits, so an operation whose result no edge uses counts for nothing) of
-// c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU: the number
-// of units on which two images agree.
+// naswotKernel builds NASWOT's kernel, float64 [N, N]: the sum over the network's
+// ReLUs of c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU: the
+// number of units on which two images agree.
+//
+// Which ReLUs: the reference counts the ReLU modules its backward pass visits. On
+// NAS-Bench-201 that is every one, even on a node whose outgoing edges are all
+// "none": the benchmark's none op multiplies by zero, which still passes (zero)
+// gradients. GoNAS omits none edges instead of multiplying by zero, so the same set
+// is every ReLU built, reached from the output or not.
 //
 // With σ = 2c - 1 (±1), σ_i·σ_j = D - 2·hamming(c_i, c_j), so the agreements are
 // (D + σ·σᵀ)/2: one product per ReLU. σ is Sign(Sign(x) - ½), which maps x > 0 to 1
@@ -23,21 +27,17 @@ type reluRecord struct{ in, out *Node }
 // (two edges out of one node) are computed once and counted with their multiplicity,
 // as the reference's separate ReLU modules are. Entries are integers below 2^24,
 // exact in float32.
-func naswotKernel(relus []reluRecord, logits *Node) *Node {
-	live := ancestors(logits)
+func naswotKernel(relus []reluRecord) *Node {
+	if len(relus) == 0 {
+		exceptions.Panicf("zerocost: naswot: the network has no ReLU built with nn.Relu")
+	}
 	count := map[*Node]int{}
 	var inputs []*Node
 	for _, r := range relus {
-		if !live[r.out] {
-			continue
-		}
 		if count[r.in] == 0 {
 			inputs = append(inputs, r.in)
 		}
 		count[r.in]++
-	}
-	if len(inputs) == 0 {
-		exceptions.Panicf("zerocost: naswot: the network has no ReLU built with nn.Relu on the way to its output (%d recorded)", len(relus))
 	}
 	var kernel *Node
 	for _, x := range inputs {
@@ -56,23 +56,6 @@ func naswotKernel(relus []reluRecord, logits *Node) *Node {
 		}
 	}
 	return kernel
-}
-
-// ancestors is the set of nodes out reads from, out included.
-func ancestors(out *Node) map[*Node]bool {
-	seen := map[*Node]bool{out: true}
-	stack := []*Node{out}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, in := range n.Inputs() {
-			if !seen[in] {
-				seen[in] = true
-				stack = append(stack, in)
-			}
-		}
-	}
-	return seen
 }
 
 // LogAbsDet is log|det A| of the n×n row-major matrix a (numpy's slogdet's second

@@ -120,7 +120,7 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 		s.checkLogits(logits)
 		var outs []*Node
 		if naswot {
-			outs = append(outs, naswotKernel(relus, logits))
+			outs = append(outs, naswotKernel(relus))
 		}
 		if gradNorm {
 			outs = append(outs, gradNormGraph(store, g, logits, labels))
