@@ -236,4 +236,3 @@ func meanStd(v []float64) (float64, float64) {
 	}
 	return m, math.Sqrt(s)
 }
-
