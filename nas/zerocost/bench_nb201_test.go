@@ -18,6 +18,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestNB201ProxyCorrelation(t *testing.T) {
 	}
 	var val, test, params, flops []float64
 	scores := map[Proxy][]float64{}
-	seconds := map[Proxy]float64{}
+	seconds, cpuSeconds := map[Proxy]float64{}, map[Proxy]float64{}
 	for i, a := range archs {
 		res, err := table.Lookup(a, "cifar10")
 		if err != nil {
@@ -96,12 +97,13 @@ func TestNB201ProxyCorrelation(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range measured {
-			start := time.Now()
+			start, cpuStart := time.Now(), cpuTime()
 			s, err := scorer.Score(m, p)
 			if err != nil {
 				t.Fatalf("%s: %v", a, err)
 			}
 			seconds[p] += time.Since(start).Seconds()
+			cpuSeconds[p] += cpuTime() - cpuStart
 			scores[p] = append(scores[p], s[p])
 		}
 		val, test = append(val, res.Val), append(test, res.Test)
@@ -116,6 +118,12 @@ func TestNB201ProxyCorrelation(t *testing.T) {
 	}
 	t.Logf("%d NB201 cells (seed 2026), CIFAR-10 minibatch of %d, weights seed 1, backend %s", len(archs), batchSize, nas.BackendName())
 	t.Logf("%-36s %8s %8s %8s %8s %8s", "proxy", "τ val", "ρ val", "τ test", "ρ test", "s/cell")
+	defer func() {
+		for _, p := range measured {
+			t.Logf("%s: %.3f s/cell wall, %.3f s/cell of CPU (both cores), load average %s", p,
+				seconds[p]/float64(len(archs)), cpuSeconds[p]/float64(len(archs)), loadAverage())
+		}
+	}()
 	report := func(name string, s []float64, secs string) {
 		t.Logf("%-36s %8.3f %8.3f %8.3f %8.3f %8s", name, kendallTau(s, val), spearmanRho(s, val),
 			kendallTau(s, test), spearmanRho(s, test), secs)
@@ -208,6 +216,19 @@ func TestNB201ZeroCostSearch(t *testing.T) {
 	}
 	mean, std := meanStd(tests)
 	t.Logf("picks: test %.2f ± %.2f; in the top 10%% of cifar10-test for %d of %d seeds", mean, std, inTop10, nSeeds)
+}
+
+// loadAverage is the first field of /proc/loadavg ("?" where there is none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
 
 // nb201Arch is the architecture at table index idx (NB201Index's inverse).
