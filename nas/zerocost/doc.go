@@ -21,6 +21,9 @@
 //     layers of the L2 norm of the loss gradient of the layer's weights
 //     (zero-cost-nas, grad_norm.py: Σ_l ‖∂L/∂W_l‖₂, weights only).
 //
+// A fourth score, NASWOTPerUnit, is GoNAS's own: NASWOT's kernel divided by the
+// number of ReLU units, which removes NASWOT's growth with the network's size.
+//
 // "Weights of the convolutions and dense layers" are the trainable variables of
 // rank two or more (kernels and weight matrices, not biases or batch-norm scales).
 // NASWOT sees the ReLUs built with nn.Relu, which every layer of GoNAS's spaces

@@ -13,10 +13,15 @@ const (
 	NASWOT   Proxy = "naswot"
 	Synflow  Proxy = "synflow"
 	GradNorm Proxy = "grad_norm"
+	// NASWOTPerUnit is a GoNAS variant, not from the papers: log det(K/N_A), NASWOT's
+	// kernel divided by the number of ReLU units N_A (K's diagonal), so that the score
+	// measures how differently the network codes the images and no longer grows by
+	// N·log N_A with every ReLU added. It comes free with NASWOT (same kernel).
+	NASWOTPerUnit Proxy = "naswot_unit"
 )
 
 // Proxies lists every proxy, in a fixed order.
-var Proxies = []Proxy{NASWOT, Synflow, GradNorm}
+var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit}
 
 // Scores holds one score per proxy computed; higher is better for each.
 type Scores map[Proxy]float64
@@ -27,6 +32,8 @@ func ParseProxy(name string) (Proxy, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "naswot":
 		return NASWOT, nil
+	case "naswot_unit", "naswot-unit":
+		return NASWOTPerUnit, nil
 	case "synflow":
 		return Synflow, nil
 	case "grad_norm", "grad-norm", "gradnorm":

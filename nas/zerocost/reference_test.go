@@ -289,7 +289,8 @@ func TestScoresMatchFloat64Reference(t *testing.T) {
 		GradNorm: net.gradNormReference(x64, batch.Labels),
 		Synflow:  net.synflowReference(),
 	}
-	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6}
+	want[NASWOTPerUnit] = want[NASWOT] - float64(batch.Len())*math.Log(tinyD+tinyHidden)
+	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9}
 	for _, p := range Proxies {
 		t.Logf("%s: got %.9g, reference %.9g", p, got[p], want[p])
 		if !closeRel(got[p], want[p], tol[p]) {

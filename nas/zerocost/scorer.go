@@ -84,9 +84,15 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 		want[p] = true
 	}
 	scores := Scores{}
-	if want[NASWOT] || want[GradNorm] {
-		if err := s.scoreOnBatch(m, want[NASWOT], want[GradNorm], scores); err != nil {
+	if want[NASWOT] || want[NASWOTPerUnit] || want[GradNorm] {
+		if err := s.scoreOnBatch(m, want[NASWOT] || want[NASWOTPerUnit], want[GradNorm], scores); err != nil {
 			return nil, err
+		}
+		if !want[NASWOT] {
+			delete(scores, NASWOT)
+		}
+		if !want[NASWOTPerUnit] {
+			delete(scores, NASWOTPerUnit)
 		}
 	}
 	if want[Synflow] {
@@ -143,6 +149,7 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 	if naswot {
 		k := tensors.MustCopyFlatData[float64](outs[i])
 		scores[NASWOT] = LogAbsDet(k, n)
+		scores[NASWOTPerUnit] = scores[NASWOT] - float64(n)*math.Log(k[0]) // K_ii = N_A for every i
 		i++
 	}
 	if gradNorm {
