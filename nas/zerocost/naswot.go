@@ -8,9 +8,6 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
-// reluRecord is one ReLU of the network being built: its input and its output.
-type reluRecord struct{ in, out *Node }
-
 // naswotKernel builds NASWOT's kernel, float64 [N, N]: the sum over the network's
 // ReLUs of c·cᵀ + (1-c)·(1-c)ᵀ, c the [N, D] binary code (input > 0) of the ReLU: the
 // number of units on which two images agree.
@@ -27,17 +24,19 @@ type reluRecord struct{ in, out *Node }
 // (two edges out of one node) are computed once and counted with their multiplicity,
 // as the reference's separate ReLU modules are. Entries are integers below 2^24,
 // exact in float32.
-func naswotKernel(relus []reluRecord) *Node {
-	if len(relus) == 0 {
+//
+// reluInputs holds the input of every ReLU built, in order (one entry per ReLU).
+func naswotKernel(reluInputs []*Node) *Node {
+	if len(reluInputs) == 0 {
 		exceptions.Panicf("zerocost: naswot: the network has no ReLU built with nn.Relu")
 	}
 	count := map[*Node]int{}
 	var inputs []*Node
-	for _, r := range relus {
-		if count[r.in] == 0 {
-			inputs = append(inputs, r.in)
+	for _, x := range reluInputs {
+		if count[x] == 0 {
+			inputs = append(inputs, x)
 		}
-		count[r.in]++
+		count[x]++
 	}
 	var kernel *Node
 	for _, x := range inputs {

@@ -118,15 +118,15 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 		images, labels := inputs[0], inputs[1]
 		g := images.Graph()
 		store.SetTraining(g, true)
-		var relus []reluRecord
+		var reluInputs []*Node
 		if naswot {
-			nn.RecordRelus(g, func(in, out *Node) { relus = append(relus, reluRecord{in, out}) })
+			nn.RecordRelus(g, func(in, _ *Node) { reluInputs = append(reluInputs, in) })
 		}
 		logits := m(scope, images)
-		s.checkLogits(logits)
+		s.checkLogits(logits, images.Shape().Dimensions[0])
 		var outs []*Node
 		if naswot {
-			outs = append(outs, naswotKernel(relus))
+			outs = append(outs, naswotKernel(reluInputs))
 		}
 		if gradNorm {
 			outs = append(outs, gradNormGraph(store, g, logits, labels))
@@ -162,11 +162,11 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 	return nil
 }
 
-// checkLogits panics (in graph building) unless logits is [N, classes].
-func (s *Scorer) checkLogits(logits *Node) {
+// checkLogits panics (in graph building) unless logits is [n, classes].
+func (s *Scorer) checkLogits(logits *Node, n int) {
 	dims := logits.Shape().Dimensions
-	if len(dims) != 2 || dims[1] != s.classes || dims[0] != logits.Shape().Dimensions[0] {
-		exceptions.Panicf("zerocost: the network gives logits of shape %s, want [N, %d]", logits.Shape(), s.classes)
+	if len(dims) != 2 || dims[0] != n || dims[1] != s.classes {
+		exceptions.Panicf("zerocost: the network gives logits of shape %s for %d images, want [N, %d]", logits.Shape(), n, s.classes)
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *Scorer) synflow(m nas.ImageModel) (float64, error) {
 			}
 		}
 		logits := m(scope, ones(g))
-		s.checkLogits(logits)
+		s.checkLogits(logits, 1)
 		weights := weightVariables(store)
 		if len(weights) == 0 {
 			exceptions.Panicf("zerocost: synflow: the network has no trainable weights of rank ≥ 2")
