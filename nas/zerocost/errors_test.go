@@ -53,6 +53,9 @@ func TestScoreErrors(t *testing.T) {
 	if _, err := scorer.Score(net.model(false, false), "fisher"); err == nil || !strings.Contains(err.Error(), `unknown proxy "fisher"`) {
 		t.Errorf("unknown proxy: error %v", err)
 	}
+	if s, err := scorer.Score(net.model(false, false), "grad-norm"); err != nil || len(s) != 1 || s[GradNorm] <= 0 {
+		t.Errorf(`Score(m, "grad-norm") = %v, %v; want the grad_norm score alone`, s, err)
+	}
 	if _, err := scorer.Score(nil); err == nil {
 		t.Error("nil model accepted")
 	}

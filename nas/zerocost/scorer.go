@@ -78,10 +78,11 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 	}
 	want := map[Proxy]bool{}
 	for _, p := range proxies {
-		if _, err := ParseProxy(string(p)); err != nil {
+		q, err := ParseProxy(string(p))
+		if err != nil {
 			return nil, err
 		}
-		want[p] = true
+		want[q] = true
 	}
 	scores := Scores{}
 	if want[NASWOT] || want[NASWOTPerUnit] || want[GradNorm] {

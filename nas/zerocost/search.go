@@ -60,13 +60,15 @@ func Search(space nas.ImageSpace, scorer *Scorer, cfg SearchConfig) (*SearchResu
 	if n < 1 {
 		return nil, errors.Errorf("zerocost.Search: %d samples, need at least 1", n)
 	}
-	proxies := cfg.Proxies
-	if len(proxies) == 0 {
-		proxies = []Proxy{NASWOT}
-	}
-	for _, p := range proxies {
-		if _, err := ParseProxy(string(p)); err != nil {
-			return nil, err
+	proxies := []Proxy{NASWOT}
+	if len(cfg.Proxies) > 0 {
+		proxies = make([]Proxy, len(cfg.Proxies))
+		for i, p := range cfg.Proxies {
+			q, err := ParseProxy(string(p))
+			if err != nil {
+				return nil, err
+			}
+			proxies[i] = q
 		}
 	}
 	start := time.Now()
