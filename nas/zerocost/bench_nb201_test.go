@@ -9,7 +9,7 @@ package zerocost
 //
 // Environment: GONAS_ZC_CELLS (cells scored for the correlation, 200),
 // GONAS_ZC_BATCH (minibatch size, 64), GONAS_ZC_PROXIES (the search's proxies,
-// comma-separated, "naswot"), GONAS_ZC_SEEDS (searches, 5),
+// comma-separated, "naswot,synflow"), GONAS_ZC_SEEDS (searches, 5),
 // GONAS_ZC_CORR_PROXIES (the proxies the correlation scores, all when unset).
 
 import (
@@ -159,7 +159,7 @@ func TestNB201ZeroCostSearch(t *testing.T) {
 	batchSize, nSeeds := envInt(t, "GONAS_ZC_BATCH", 64), envInt(t, "GONAS_ZC_SEEDS", 5)
 	proxyList := os.Getenv("GONAS_ZC_PROXIES")
 	if proxyList == "" {
-		proxyList = "naswot"
+		proxyList = "naswot,synflow"
 	}
 	proxies, err := ParseProxies(proxyList)
 	if err != nil {

@@ -17,10 +17,15 @@ import (
 // NASWOT's search of NAS-Bench-201 [1]).
 const DefaultSamples = 100
 
+// DefaultProxies rank Search's candidates unless told otherwise: the rank sum of NASWOT
+// and synflow, whose picks on NAS-Bench-201 / CIFAR-10 had the best validation
+// accuracy of the proxies tried (BENCHMARKS.md).
+var DefaultProxies = []Proxy{NASWOT, Synflow}
+
 // SearchConfig says what Search samples and how it ranks.
 type SearchConfig struct {
 	Samples int     // distinct architectures to sample and score; DefaultSamples when 0
-	Proxies []Proxy // one proxy ranks by its score; several rank by the sum of their ranks; NASWOT when empty
+	Proxies []Proxy // one proxy ranks by its score; several rank by the sum of their ranks; DefaultProxies when empty
 	Seed    uint64  // draws the architectures (uniformly, as controllers.Random)
 	// Progress, when set, receives a progress bar.
 	Progress io.Writer
@@ -60,7 +65,7 @@ func Search(space nas.ImageSpace, scorer *Scorer, cfg SearchConfig) (*SearchResu
 	if n < 1 {
 		return nil, errors.Errorf("zerocost.Search: %d samples, need at least 1", n)
 	}
-	proxies := []Proxy{NASWOT}
+	proxies := DefaultProxies
 	if len(cfg.Proxies) > 0 {
 		proxies = make([]Proxy, len(cfg.Proxies))
 		for i, p := range cfg.Proxies {
