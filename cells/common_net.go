@@ -4,7 +4,6 @@ import (
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/ml/layers"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
 	"github.com/gomlx/gomlx/support/exceptions"
@@ -98,7 +97,7 @@ func (n *cnet) bn(s *model.Scope, x fmap) fmap {
 
 func (n *cnet) relu(x fmap) fmap {
 	if !n.count {
-		x.x = activation.Relu(x.x)
+		x.x = nn.Relu(x.x)
 	}
 	return x
 }

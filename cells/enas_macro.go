@@ -54,7 +54,6 @@ import (
 
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/gonas/gonas/nas"
@@ -231,7 +230,7 @@ func (s *ENASMacro) build(scope *model.Scope, images *Node, m macroArch, numClas
 			}
 			if s.Fixed {
 				cs := ls.At("concat%d", len(skipped)+1)
-				out = activation.Relu(Concatenate(append(skipped, out), -1))
+				out = nn.Relu(Concatenate(append(skipped, out), -1))
 				out = nn.Conv2D(cs.At("conv"), out, nn.ConvConfig{Filters: c, Kernel: 1})
 				out = nn.BatchNorm(cs.At("bn"), out)
 			} else {
@@ -279,7 +278,7 @@ func (net *macroNet) get(n, stage int) *Node {
 // macroOp is the reference's branch for op: conv1x1-BN-ReLU, then the op.
 func macroOp(scope *model.Scope, x *Node, op, c int) *Node {
 	x = nn.Conv2D(scope.At("in1x1"), x, nn.ConvConfig{Filters: c, Kernel: 1})
-	x = activation.Relu(nn.BatchNorm(scope.At("in_bn"), x))
+	x = nn.Relu(nn.BatchNorm(scope.At("in_bn"), x))
 	switch MacroOps[op] {
 	case "conv3x3", "conv5x5":
 		x = nn.Conv2D(scope.At("conv"), x, nn.ConvConfig{Filters: c, Kernel: macroKernel(op)})
@@ -290,7 +289,7 @@ func macroOp(scope *model.Scope, x *Node, op, c int) *Node {
 	case "max3x3":
 		return nn.MaxPool2D(x, 3, 1)
 	}
-	return activation.Relu(nn.BatchNorm(scope.At("bn"), x))
+	return nn.Relu(nn.BatchNorm(scope.At("bn"), x))
 }
 
 func macroKernel(op int) int {

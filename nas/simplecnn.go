@@ -3,7 +3,6 @@ package nas
 import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/ml/layers"
-	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas/nn"
 )
@@ -16,7 +15,7 @@ func SimpleCNN(numClasses int, widths ...int) ImageModel {
 		for i, w := range widths {
 			s := scope.In("block%d", i)
 			x = nn.Conv2D(s.In("conv"), x, nn.ConvConfig{Filters: w, Kernel: 3})
-			x = activation.Relu(nn.BatchNorm(s, x))
+			x = nn.Relu(nn.BatchNorm(s, x))
 			x = nn.MaxPool2D(x, 2, 2)
 		}
 		x = Reshape(x, x.Shape().Dimensions[0], -1)

@@ -12,4 +12,6 @@
 //	[1] Ioffe & Szegedy, "Batch Normalization", ICML 2015.
 //	[2] Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", CVPR 2017.
 //	[3] TensorFlow's SAME padding: output = ceil(input/stride).
+//	[4] Tanaka et al., "Pruning neural networks without any data by iteratively
+//	    conserving synaptic flow", NeurIPS 2020.
 package nn

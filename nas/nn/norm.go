@@ -17,7 +17,10 @@ const BatchNormEpsilon = 1e-5
 // (scope.IsTraining) it uses the batch statistics — the backend's BatchNormForTraining,
 // whose gradient flows through the batch mean and variance — and updates the moving
 // averages; in evaluation mode it uses the moving averages. Variables live in the
-// sub-scope "batch_normalization".
+// sub-scope "batch_normalization". In a graph given BypassBatchNorm it is the identity.
 func BatchNorm(scope *model.Scope, x *Node) *Node {
+	if batchNormBypassed(x.Graph()) {
+		return x
+	}
 	return norm.BatchNorm(scope, x, -1).Momentum(BatchNormMomentum).Epsilon(BatchNormEpsilon).Done()
 }

@@ -1,0 +1,61 @@
+package zerocost
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Proxy names a zero-cost score.
+type Proxy string
+
+// The proxies of the package (see the package comment).
+const (
+	NASWOT   Proxy = "naswot"
+	Synflow  Proxy = "synflow"
+	GradNorm Proxy = "grad_norm"
+	// NASWOTPerUnit is a GoNAS variant, not from the papers: log det(K/N_A), NASWOT's
+	// kernel divided by the number of ReLU units N_A (K's diagonal), so that the score
+	// measures how differently the network codes the images and no longer grows by
+	// N·log N_A with every ReLU added. It comes free with NASWOT (same kernel).
+	NASWOTPerUnit Proxy = "naswot_unit"
+)
+
+// Proxies lists every proxy, in a fixed order.
+var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit}
+
+// Scores holds one score per proxy computed; higher is better for each.
+type Scores map[Proxy]float64
+
+// ParseProxy reads a proxy name ("naswot", "synflow", "grad_norm"; "grad-norm" and
+// "gradnorm" are accepted too).
+func ParseProxy(name string) (Proxy, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "naswot":
+		return NASWOT, nil
+	case "naswot_unit", "naswot-unit":
+		return NASWOTPerUnit, nil
+	case "synflow":
+		return Synflow, nil
+	case "grad_norm", "grad-norm", "gradnorm":
+		return GradNorm, nil
+	}
+	return "", fmt.Errorf("zerocost: unknown proxy %q (have %v)", name, Proxies)
+}
+
+// ParseProxies reads a comma-separated list of proxy names, e.g. "naswot,synflow".
+func ParseProxies(list string) ([]Proxy, error) {
+	var out []Proxy
+	for _, name := range strings.Split(list, ",") {
+		p, err := ParseProxy(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range out {
+			if q == p {
+				return nil, fmt.Errorf("zerocost: proxy %q listed twice in %q", p, list)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,350 @@
+package zerocost
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/nn"
+)
+
+// The reference: a tiny network whose weights the test chooses, scored here in plain
+// float64 loops (forward pass, finite-difference gradients, a Cholesky log-det) and
+// by the package in a graph on the backend.
+//
+//	x [N,4,4,2] → conv3x3 SAME (3 filters, no bias) → ReLU → flatten (48)
+//	→ dense 48×5 → ReLU → dense 5×3 + bias → logits
+
+const (
+	tinyH, tinyW, tinyC = 4, 4, 2
+	tinyF               = 3 // conv filters
+	tinyD               = tinyH * tinyW * tinyF
+	tinyHidden          = 5
+	tinyClasses         = 3
+)
+
+type tinyNet struct {
+	k  []float64 // [3][3][tinyC][tinyF], HWIO
+	w1 []float64 // [tinyD][tinyHidden]
+	w2 []float64 // [tinyHidden][tinyClasses]
+	b2 []float64 // [tinyClasses]
+}
+
+func newTinyNet(seed uint64) *tinyNet {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	draw := func(n int, scale float64) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = rng.NormFloat64() * scale
+		}
+		return v
+	}
+	return &tinyNet{
+		k:  draw(9*tinyC*tinyF, 0.5),
+		w1: draw(tinyD*tinyHidden, 0.3),
+		w2: draw(tinyHidden*tinyClasses, 0.5),
+		b2: draw(tinyClasses, 0.1),
+	}
+}
+
+// constInit returns an initializer giving the variable the values v.
+func constInit(v []float64) model.VariableInitializer {
+	return func(g *Graph, shape shapes.Shape) *Node {
+		return Reshape(ConvertDType(Const(g, v), shape.DType), shape.Dimensions...)
+	}
+}
+
+// model builds the network with nn layers; withBN adds a batch norm after the
+// convolution (an identity for synflow, which removes batch norms).
+func (t *tinyNet) model(withBN bool, deadRelu bool) nas.ImageModel {
+	return func(scope *model.Scope, x *Node) *Node {
+		n := x.Shape().Dimensions[0]
+		h := nn.Conv2D(scope.In("conv").WithInitializer(constInit(t.k)), x, nn.ConvConfig{Filters: tinyF, Kernel: 3})
+		if withBN {
+			h = nn.BatchNorm(scope.In("bn"), h)
+		}
+		if deadRelu {
+			nn.Relu(Neg(h)) // built, but nothing reads it
+		}
+		h = Reshape(nn.Relu(h), n, -1)
+		dt := x.DType()
+		w1 := scope.In("d1").WithInitializer(constInit(t.w1)).VariableWithShape("weights", shapes.Make(dt, tinyD, tinyHidden))
+		h = nn.Relu(MatMul(h, w1.NodeValue(x.Graph())))
+		d2 := scope.In("d2")
+		w2 := d2.WithInitializer(constInit(t.w2)).VariableWithShape("weights", shapes.Make(dt, tinyHidden, tinyClasses))
+		b2 := d2.WithInitializer(constInit(t.b2)).VariableWithShape("biases", shapes.Make(dt, tinyClasses))
+		return Add(MatMul(h, w2.NodeValue(x.Graph())), ExpandAxes(b2.NodeValue(x.Graph()), 0))
+	}
+}
+
+// forward returns, per image, the inputs of the two ReLUs and the logits.
+func (t *tinyNet) forward(x []float64, n int) (pre1, pre2, logits [][]float64) {
+	for img := range n {
+		in := x[img*tinyH*tinyW*tinyC:]
+		p1 := make([]float64, tinyD)
+		for y := range tinyH {
+			for xx := range tinyW {
+				for co := range tinyF {
+					var s float64
+					for dy := range 3 {
+						for dx := range 3 {
+							yy, xs := y+dy-1, xx+dx-1
+							if yy < 0 || yy >= tinyH || xs < 0 || xs >= tinyW {
+								continue
+							}
+							for ci := range tinyC {
+								s += in[(yy*tinyW+xs)*tinyC+ci] * t.k[((dy*3+dx)*tinyC+ci)*tinyF+co]
+							}
+						}
+					}
+					p1[(y*tinyW+xx)*tinyF+co] = s
+				}
+			}
+		}
+		p2 := make([]float64, tinyHidden)
+		for j := range tinyHidden {
+			for i := range tinyD {
+				p2[j] += math.Max(p1[i], 0) * t.w1[i*tinyHidden+j]
+			}
+		}
+		out := append([]float64(nil), t.b2...)
+		for c := range tinyClasses {
+			for j := range tinyHidden {
+				out[c] += math.Max(p2[j], 0) * t.w2[j*tinyClasses+c]
+			}
+		}
+		pre1, pre2, logits = append(pre1, p1), append(pre2, p2), append(logits, out)
+	}
+	return pre1, pre2, logits
+}
+
+// naswotReference is log det K with K[i][j] = Σ over ReLUs of the number of units on
+// which images i and j agree (Hamming form), by Cholesky. withUnused adds the ReLU
+// of -conv that the model builds but does not use.
+func (t *tinyNet) naswotReference(x []float64, n int, withUnused bool) float64 {
+	pre1, pre2, _ := t.forward(x, n)
+	pres := [][][]float64{pre1, pre2}
+	if withUnused {
+		var neg [][]float64
+		for _, p := range pre1 {
+			q := make([]float64, len(p))
+			for i, v := range p {
+				q[i] = -v
+			}
+			neg = append(neg, q)
+		}
+		pres = append(pres, neg)
+	}
+	k := make([]float64, n*n)
+	for _, pre := range pres {
+		for i := range n {
+			for j := range n {
+				for u := range pre[i] {
+					if (pre[i][u] > 0) == (pre[j][u] > 0) {
+						k[i*n+j]++
+					}
+				}
+			}
+		}
+	}
+	return choleskyLogDet(k, n)
+}
+
+func choleskyLogDet(a []float64, n int) float64 {
+	l := make([]float64, n*n)
+	logDet := 0.0
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			s := a[i*n+j]
+			for k := range j {
+				s -= l[i*n+k] * l[j*n+k]
+			}
+			if i == j {
+				l[i*n+i] = math.Sqrt(s)
+				logDet += 2 * math.Log(l[i*n+i])
+			} else {
+				l[i*n+j] = s / l[j*n+j]
+			}
+		}
+	}
+	return logDet
+}
+
+// loss is the mean cross-entropy of the logits.
+func (t *tinyNet) loss(x []float64, labels []int32) float64 {
+	_, _, logits := t.forward(x, len(labels))
+	var total float64
+	for i, z := range logits {
+		m := math.Inf(-1)
+		for _, v := range z {
+			m = math.Max(m, v)
+		}
+		var s float64
+		for _, v := range z {
+			s += math.Exp(v - m)
+		}
+		total += m + math.Log(s) - z[labels[i]]
+	}
+	return total / float64(len(labels))
+}
+
+// weightSlices are the weights of rank ≥ 2, the ones both gradient proxies read.
+func (t *tinyNet) weightSlices() [][]float64 { return [][]float64{t.k, t.w1, t.w2} }
+
+// numericGrad is the central-difference gradient of f with respect to w.
+func numericGrad(w []float64, f func() float64) []float64 {
+	g := make([]float64, len(w))
+	for i := range w {
+		orig := w[i]
+		eps := 1e-6 * math.Max(1, math.Abs(orig))
+		w[i] = orig + eps
+		up := f()
+		w[i] = orig - eps
+		down := f()
+		w[i] = orig
+		g[i] = (up - down) / (2 * eps)
+	}
+	return g
+}
+
+func (t *tinyNet) gradNormReference(x []float64, labels []int32) float64 {
+	var total float64
+	for _, w := range t.weightSlices() {
+		var sq float64
+		for _, v := range numericGrad(w, func() float64 { return t.loss(x, labels) }) {
+			sq += v * v
+		}
+		total += math.Sqrt(sq)
+	}
+	return total
+}
+
+func (t *tinyNet) synflowReference() float64 {
+	abs := &tinyNet{}
+	for _, p := range [][2]*[]float64{{&abs.k, &t.k}, {&abs.w1, &t.w1}, {&abs.w2, &t.w2}, {&abs.b2, &t.b2}} {
+		for _, v := range *p[1] {
+			*p[0] = append(*p[0], math.Abs(v))
+		}
+	}
+	ones := make([]float64, tinyH*tinyW*tinyC)
+	for i := range ones {
+		ones[i] = 1
+	}
+	r := func() float64 {
+		_, _, logits := abs.forward(ones, 1)
+		var s float64
+		for _, v := range logits[0] {
+			s += v
+		}
+		return s
+	}
+	var total float64
+	for _, w := range abs.weightSlices() {
+		for i, g := range numericGrad(w, r) {
+			total += math.Abs(w[i] * g)
+		}
+	}
+	return total
+}
+
+// tinyBatch is n random images (as float32, and the same values as float64) with labels.
+func tinyBatch(n int, seed uint64) (*data.Batch, []float64) {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	b := &data.Batch{Height: tinyH, Width: tinyW, Channels: tinyC}
+	var x64 []float64
+	for range n * tinyH * tinyW * tinyC {
+		v := float32(rng.NormFloat64())
+		b.Images = append(b.Images, v)
+		x64 = append(x64, float64(v))
+	}
+	for i := range n {
+		b.Labels = append(b.Labels, int32(i%tinyClasses))
+	}
+	return b, x64
+}
+
+func closeRel(got, want, tol float64) bool {
+	return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}
+
+func TestScoresMatchFloat64Reference(t *testing.T) {
+	backend := testBackend(t)
+	net := newTinyNet(7)
+	batch, x64 := tinyBatch(6, 3)
+	scorer, err := NewScorer(backend, batch, tinyClasses, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scorer.Score(net.model(false, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Scores{
+		NASWOT:   net.naswotReference(x64, batch.Len(), false),
+		GradNorm: net.gradNormReference(x64, batch.Labels),
+		Synflow:  net.synflowReference(),
+	}
+	want[NASWOTPerUnit] = want[NASWOT] - float64(batch.Len())*math.Log(tinyD+tinyHidden)
+	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9}
+	for _, p := range Proxies {
+		t.Logf("%s: got %.9g, reference %.9g", p, got[p], want[p])
+		if !closeRel(got[p], want[p], tol[p]) {
+			t.Errorf("%s = %.9g, reference %.9g", p, got[p], want[p])
+		}
+	}
+}
+
+func TestSynflowRemovesBatchNorm(t *testing.T) {
+	backend := testBackend(t)
+	net := newTinyNet(11)
+	batch, _ := tinyBatch(4, 5)
+	scorer, err := NewScorer(backend, batch, tinyClasses, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scorer.Score(net.model(true, false), Synflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := net.synflowReference(); !closeRel(got[Synflow], want, 1e-6) {
+		t.Errorf("synflow with a batch norm = %.9g, want %.9g (the network without it)", got[Synflow], want)
+	}
+}
+
+// A ReLU built but unused counts: NAS-Bench-201's reference runs none edges as a
+// multiplication by zero, so its backward pass visits the ReLUs of dead nodes.
+func TestNASWOTCountsUnusedRelus(t *testing.T) {
+	backend := testBackend(t)
+	net := newTinyNet(5)
+	batch, x64 := tinyBatch(5, 9)
+	scorer, err := NewScorer(backend, batch, tinyClasses, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scorer.Score(net.model(false, true), NASWOT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := net.naswotReference(x64, batch.Len(), true); !closeRel(got[NASWOT], want, 1e-9) {
+		t.Errorf("naswot with an unused ReLU = %.9g, want %.9g", got[NASWOT], want)
+	}
+}
+
+func TestLogAbsDet(t *testing.T) {
+	// [[0 2] [3 1]]: det = -6, needs a pivot.
+	if got := LogAbsDet([]float64{0, 2, 3, 1}, 2); !closeRel(got, math.Log(6), 1e-12) {
+		t.Errorf("LogAbsDet = %g, want log 6", got)
+	}
+	if got := LogAbsDet([]float64{1, 2, 2, 4}, 2); !math.IsInf(got, -1) {
+		t.Errorf("LogAbsDet of a singular matrix = %g, want -Inf", got)
+	}
+	a := []float64{4, 2, 1, 2, 5, 3, 1, 3, 6}
+	if got, want := LogAbsDet(a, 3), choleskyLogDet(a, 3); !closeRel(got, want, 1e-12) {
+		t.Errorf("LogAbsDet = %g, Cholesky gives %g", got, want)
+	}
+}
