@@ -79,7 +79,7 @@ func (randomStrategy) TrainArch(s *Search, epoch, step int) (nas.Arch, bool, err
 	return uniformArch(s, epoch, step), true, nil
 }
 func (randomStrategy) EndEpoch(*Search, int, *EpochRecord) error { return nil }
-func (randomStrategy) Pick(s *Search) (Pick, error)                { return s.RandomSearch(0x91c4) }
+func (randomStrategy) Pick(s *Search) (Pick, error)              { return s.RandomSearch(0x91c4) }
 
 // oneshotStrategy trains the supernet on uniform paths (single-path one-shot [2])
 // then runs regularized evolution over architectures scored with the shared
