@@ -24,6 +24,9 @@ import (
 // --space nasnet (or --resume of a NASNet search's directory) runs the NASNet
 // multi-trial search instead (runNASNetSearch).
 func runSearch(args []string) error {
+	if flagValue(args, "space") == "nb201" {
+		return runNB201Search(args)
+	}
 	if flagValue(args, "space") == "nasnet" || isNASNetRun(flagValue(args, "resume")) {
 		return runNASNetSearch(args)
 	}

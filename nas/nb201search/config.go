@@ -59,16 +59,16 @@ type Config struct {
 	// WarmupEpochs of uniform paths; then every epoch ends with ControllerSteps
 	// REINFORCE updates of Aggregate architectures, each rewarded by its accuracy on
 	// one validation minibatch; UniformMix of the child steps keep uniform paths.
-	Controller      string  `json:"controller,omitempty"`
-	EntropyWeight   float64 `json:"entropy_weight,omitempty"`
-	WarmupEpochs    int     `json:"warmup_epochs,omitempty"`
-	ControllerSteps int     `json:"controller_steps,omitempty"`
-	Aggregate       int     `json:"aggregate,omitempty"`
-	UniformMix      float64 `json:"uniform_mix,omitempty"`
+	Controller      string  `json:"controller"`
+	EntropyWeight   float64 `json:"entropy_weight"`
+	WarmupEpochs    int     `json:"warmup_epochs"`
+	ControllerSteps int     `json:"controller_steps"`
+	Aggregate       int     `json:"aggregate"`
+	UniformMix      float64 `json:"uniform_mix"`
 
 	// oneshot: regularized evolution with population P and tournaments of S.
-	Population int `json:"population,omitempty"`
-	Tournament int `json:"tournament,omitempty"`
+	Population int `json:"population"`
+	Tournament int `json:"tournament"`
 }
 
 // Network is the supernet's skeleton for 32×32 RGB images.
@@ -197,4 +197,35 @@ func StrategyNames() []string {
 	}
 	sort.Strings(names)
 	return slices.Clip(names)
+}
+
+// Override sets fields of c by their JSON names from "name=value" pairs separated
+// by commas (e.g. "lr_max=0.1,epochs=8"), then validates c.
+func (c *Config) Override(pairs string) error {
+	if strings.TrimSpace(pairs) == "" {
+		return nil
+	}
+	var m map[string]any
+	blob, _ := json.Marshal(c)
+	if err := json.Unmarshal(blob, &m); err != nil {
+		return err
+	}
+	for _, kv := range strings.Split(pairs, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if _, known := m[k]; !ok || !known {
+			return errors.Errorf("nb201search: override %q: expected name=value with a setting's JSON name (e.g. lr_max=0.1)", kv)
+		}
+		var val any
+		if err := json.Unmarshal([]byte(v), &val); err != nil {
+			val = v // a bare string
+		}
+		m[k] = val
+	}
+	blob, _ = json.Marshal(m)
+	var out Config
+	if err := json.Unmarshal(blob, &out); err != nil {
+		return errors.Wrapf(err, "nb201search: override %q", pairs)
+	}
+	*c = out
+	return c.Validate()
 }
