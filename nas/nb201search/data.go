@@ -14,15 +14,17 @@ import (
 const nb201SplitSeed = 201
 
 // Data are the images of a search: Train (from the train half) trains the shared
-// weights; Valid (the valid half) gives the controller's rewards; Score (the first
+// weights; Valid (the valid half) gives the controller's rewards; Score (random
 // ScoreImages of the valid half) is the fixed subset every architecture is scored on.
 type Data struct {
 	Train, Valid, Score *data.Dataset
 }
 
 // LoadData reads CIFAR-10 from dir (empty: cifar10-jpg.tar.gz in the shared data
-// dir), normalised, splits its training images into NB201's halves and keeps the
-// first cfg.TrainImages of the train half (0: all 25,000).
+// dir), normalised, splits its training images into NB201's halves, keeps
+// cfg.TrainImages random images of the train half (0: all 25,000) and draws the
+// scoring subset, cfg.ScoreImages random images of the valid half (the same for
+// every run).
 func LoadData(cfg *Config, path string) (*Data, error) {
 	train, _, err := data.LoadNormalized(cfg.Data, path)
 	if err != nil {
@@ -38,10 +40,10 @@ func SplitData(cfg *Config, train *data.Dataset) (*Data, error) {
 		return nil, err
 	}
 	d := &Data{Valid: valid}
-	if d.Train, err = data.First(half, cfg.TrainImages); err != nil {
+	if d.Train, err = sample(half, cfg.TrainImages, nb201SplitSeed+1); err != nil {
 		return nil, err
 	}
-	if d.Score, err = data.First(valid, cfg.ScoreImages); err != nil {
+	if d.Score, err = sample(valid, cfg.ScoreImages, nb201SplitSeed+2); err != nil {
 		return nil, err
 	}
 	if d.Train.Len() < cfg.BatchSize || d.Score.Len() < cfg.ScoreImages || d.Valid.Len() < cfg.BatchSize {
@@ -49,6 +51,16 @@ func SplitData(cfg *Config, train *data.Dataset) (*Data, error) {
 			d.Train.Len(), d.Valid.Len(), cfg.BatchSize, cfg.ScoreImages)
 	}
 	return d, nil
+}
+
+// sample is n images of ds drawn at random with seed, in a random order (ds itself
+// when n is 0 or not smaller than ds.Len()). Data sets stored class by class (the
+// JPEG archive) would otherwise give subsets of one class.
+func sample(ds *data.Dataset, n int, seed uint64) (*data.Dataset, error) {
+	if n <= 0 || n >= ds.Len() {
+		return ds, nil
+	}
+	return ds.Subset(data.NewRand(seed).Perm(ds.Len())[:n])
 }
 
 // batch copies the images at idx of ds into new tensors: images [n, H, W, C] and

@@ -35,7 +35,7 @@
 // share of each op among the trained paths is recorded every epoch (op_shares in
 // history.jsonl) so a collapse would show.
 //
-// Score. An architecture's score is its accuracy on the first ScoreImages of the
+// Score. An architecture's score is its accuracy on ScoreImages fixed random images of the
 // valid half, a few minibatches with batch-norm statistics of each (as NB201's
 // RSPS/ENAS code evaluates), ties broken by the lower loss.
 //
