@@ -135,7 +135,7 @@ var presets = map[string]Config{
 	},
 	// short: the README's main job, a few minutes on 2 cores.
 	"short": {
-		Channels: 8, CellsPerStage: 1, TrainImages: 0, Augment: false, Epochs: 6, StepsPerEpoch: 150, BatchSize: 64,
+		Channels: 8, CellsPerStage: 1, TrainImages: 0, Augment: false, Epochs: 4, StepsPerEpoch: 300, BatchSize: 64,
 		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 100, Controls: 3,
 		WarmupEpochs: 2, ControllerSteps: 15, Aggregate: 10, UniformMix: 0.5,
 		Population: 20, Tournament: 5,

@@ -38,7 +38,10 @@ type EpochRecord struct {
 	TauTest   float64 `json:"tau_test"`
 	RhoTest   float64 `json:"rho_test"`
 	ScoreMean float64 `json:"score_mean"`
-	Seconds   float64 `json:"seconds"`
+	// TauValByLoss is τ against cifar10-val of another possible score, the
+	// negative mean loss on the same images (a diagnostic for choosing the score).
+	TauValByLoss float64 `json:"tau_val_by_loss"`
+	Seconds      float64 `json:"seconds"`
 }
 
 // historyJSONL is one JSON object per line.

@@ -43,6 +43,7 @@ type Search struct {
 	rankSet            []nas.Arch // RankCells random cells, fixed by the seed
 	rankVal, rankTest  []float64  // their table accuracies (cifar10-val, -test)
 	scores             map[string]float64
+	losses             map[string]float64 // mean score-subset loss of the scored architectures
 	history            []EpochRecord
 	seconds            float64
 	trainLoss, trainOK float64
@@ -61,7 +62,7 @@ func New(cfg Config, opts Options) (*Search, error) {
 			return nil, err
 		}
 	}
-	s := &Search{cfg: cfg, opts: opts, data: opts.Data, table: opts.Table, space: cells.NewNB201(), scores: map[string]float64{}}
+	s := &Search{cfg: cfg, opts: opts, data: opts.Data, table: opts.Table, space: cells.NewNB201(), scores: map[string]float64{}, losses: map[string]float64{}}
 	if s.table == nil {
 		path, err := cells.DefaultNB201TablePath()
 		if err != nil {
@@ -180,7 +181,7 @@ func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 		meanLoss = 10
 	}
 	v := float64(correct)/float64(s.cfg.ScoreImages) - 1e-4*math.Min(meanLoss, 10)
-	s.scores[key] = v
+	s.scores[key], s.losses[key] = v, meanLoss
 	return v, nil
 }
 
@@ -249,6 +250,7 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 	}
 	bar.Done()
 	clear(s.scores) // the weights changed
+	clear(s.losses)
 	rec.Steps = s.trainSteps
 	if s.trainSteps > 0 {
 		rec.TrainLoss = s.trainLoss / float64(s.trainSteps)
@@ -318,6 +320,15 @@ func (s *Search) rankAgreement(rec *EpochRecord) error {
 	}
 	rec.TauVal, rec.RhoVal, rec.TauTest, rec.RhoTest = nanToZero(val.KendallTau), nanToZero(val.SpearmanRho),
 		nanToZero(test.KendallTau), nanToZero(test.SpearmanRho)
+	if _, ok := s.strategy.(Scorer); !ok {
+		negLoss := make([]float64, len(s.rankSet))
+		for i, a := range s.rankSet {
+			negLoss[i] = -s.losses[a.String()]
+		}
+		if byLoss, err := nas.CompareRanks(negLoss, s.rankVal); err == nil {
+			rec.TauValByLoss = nanToZero(byLoss.KendallTau)
+		}
+	}
 	rec.RankCells = len(scores)
 	for _, v := range scores {
 		rec.ScoreMean += v / float64(len(scores))
