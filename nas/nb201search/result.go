@@ -199,12 +199,15 @@ func (r *Result) verdictLine() string {
 	fmt.Fprintf(&b, "verdict: %s pick %s cifar10-test %.2f%% (rank %d/%d, top %.1f%%)", r.Strategy, p.Arch, p.Table["cifar10-test"], p.Rank, p.Cells, p.Percentile)
 	if c := r.Control; c.K > 0 {
 		d := p.Table["cifar10-test"] - c.MeanTest
-		word := "beats"
-		if d <= 0 {
-			word = "does not beat"
+		how := fmt.Sprintf("beats it by %.2f points", d)
+		switch {
+		case d < 0:
+			how = fmt.Sprintf("below it by %.2f points", -d)
+		case d == 0:
+			how = "ties it"
 		}
-		fmt.Fprintf(&b, " vs random control mean %.2f%% ± %.2f (K=%d, top %.1f%% on average): %s it by %+.2f points",
-			c.MeanTest, c.StdTest, c.K, c.MeanPct, word, d)
+		fmt.Fprintf(&b, " vs random control mean %.2f%% ± %.2f (K=%d, top %.1f%% on average): %s",
+			c.MeanTest, c.StdTest, c.K, c.MeanPct, how)
 	}
 	fmt.Fprintf(&b, "; τ %.2f (cifar10-test, %d cells)", r.Final.TauTest, r.Final.RankCells)
 	return b.String()
