@@ -11,7 +11,6 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/cells"
-	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/pkg/errors"
@@ -92,21 +91,14 @@ func New(cfg Config, opts Options) (*Search, error) {
 	return s, nil
 }
 
-// buildRankSet draws the RankCells distinct cells of the rank agreement (from the
-// seed only: the same cells for every strategy and preset of a seed).
+// buildRankSet draws the fixed cells of the rank agreement (FixedCells) and
+// looks up their accuracies.
 func (s *Search) buildRankSet() error {
-	r := controllers.NewRandom(s.space, splitmix(s.cfg.Seed^0x7a0))
-	seen := map[string]bool{}
-	for len(s.rankSet) < s.cfg.RankCells {
-		smp, err := r.Sample(1)
-		if err != nil {
-			return err
-		}
-		a := smp[0].Arch
-		if seen[a.String()] {
-			continue
-		}
-		seen[a.String()] = true
+	archs, err := FixedCells(s.cfg.RankCells, s.cfg.Seed)
+	if err != nil {
+		return err
+	}
+	for _, a := range archs {
 		res, err := s.table.Lookup(a, "cifar10")
 		if err != nil {
 			return err
