@@ -91,9 +91,9 @@ func (s *Supernet) scoreExec(ops []int) (*model.Exec, error) {
 // Store holds the shared weights and the optimizer's state.
 func (s *Supernet) Store() *model.Store { return s.store }
 
-// LearningRate is the learning rate of the next training step.
+// LearningRate is the learning rate of the last training step taken.
 func (s *Supernet) LearningRate() float64 {
-	return s.sched.LearningRateAt(globalStep(s.store))
+	return s.sched.LearningRateAt(max(globalStep(s.store)-1, 0))
 }
 
 // TrainStep takes one SGD step of architecture a on the minibatch (images
