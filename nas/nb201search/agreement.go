@@ -15,7 +15,7 @@ func FixedCells(n int, seed uint64) ([]nas.Arch, error) {
 		return nil, errors.Errorf("nb201search: a fixed set needs 2 to 15,625 cells, got %d", n)
 	}
 	space := cells.NewNB201()
-	r := controllers.NewRandom(space, splitmix(seed^0x7a0))
+	r := controllers.NewRandom(space, subSeed(seed, 0x7a0))
 	seen := map[string]bool{}
 	var out []nas.Arch
 	for len(out) < n {

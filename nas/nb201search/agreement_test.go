@@ -1,6 +1,7 @@
 package nb201search
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -60,5 +61,20 @@ func TestFixedCellsAndTableAgreement(t *testing.T) {
 	}
 	if _, _, err := TableAgreement(table, a, val, "cifar10-train"); err == nil {
 		t.Error("unknown column: no error")
+	}
+}
+
+// TestSubSeedsDoNotCollide: the control searches of different seeds must draw
+// different cells (seed ^ stream made seed 1's control 3 seed 2's control 2).
+func TestSubSeedsDoNotCollide(t *testing.T) {
+	seen := map[uint64]string{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		for k := uint64(0); k < 10; k++ {
+			v := subSeed(seed, 0xc0de00+k)
+			if prev, ok := seen[v]; ok {
+				t.Fatalf("seed %d stream %d collides with %s", seed, k, prev)
+			}
+			seen[v] = fmt.Sprintf("seed %d stream %d", seed, k)
+		}
 	}
 }

@@ -103,3 +103,8 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
 }
+
+// subSeed is the seed of one named use (stream) of a run's seed. Mixing the seed
+// before combining keeps the uses of different seeds apart (seed ^ stream alone
+// collides: seed 1's stream 2 is seed 2's stream 1).
+func subSeed(seed, stream uint64) uint64 { return splitmix(splitmix(seed) ^ stream) }

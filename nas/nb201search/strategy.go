@@ -92,7 +92,7 @@ func (oneshotStrategy) TrainArch(s *Search, epoch, step int) (nas.Arch, bool, er
 func (oneshotStrategy) EndEpoch(*Search, int, *EpochRecord) error { return nil }
 
 func (oneshotStrategy) Pick(s *Search) (Pick, error) {
-	evo, err := controllers.NewEvolution(s.space, s.cfg.Population, s.cfg.Tournament, splitmix(s.cfg.Seed^0xe70))
+	evo, err := controllers.NewEvolution(s.space, s.cfg.Population, s.cfg.Tournament, subSeed(s.cfg.Seed, 0xe70))
 	if err != nil {
 		return Pick{}, err
 	}
@@ -118,7 +118,7 @@ func newENASStrategy(s *Search) (Strategy, error) {
 	if s.cfg.EntropyWeight > 0 {
 		cfg.EntropyWeight = s.cfg.EntropyWeight
 	}
-	ctrl, err := controllers.NewLSTM(s.space, cfg, splitmix(s.cfg.Seed^0xc0417011e5), nil)
+	ctrl, err := controllers.NewLSTM(s.space, cfg, subSeed(s.cfg.Seed, 0xc0417011e5), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (s *Search) bestOf(archs []nas.Arch) (Pick, error) {
 // RandomSearch scores Candidates random cells (drawn from a generator of the run's
 // seed and stream) and keeps the best.
 func (s *Search) RandomSearch(stream uint64) (Pick, error) {
-	return s.searchWith(controllers.NewRandom(s.space, splitmix(s.cfg.Seed^stream)))
+	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)))
 }
 
 // searchWith runs nas.Search with ctrl over Candidates distinct architectures
