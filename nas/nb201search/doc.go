@@ -23,17 +23,20 @@
 //     pick is the best-scored of Candidates cells it samples.
 //
 // Against ENAS's collapse. ENAS's published NB201 pick is in the table's bottom 1%
-// [1]: the controller drifts to cells of skip connections and none, which score
-// best on a young supernet, and then trains mostly those (rich get richer). Here:
-// the controller starts only after WarmupEpochs of uniform paths; UniformMix of the
-// child steps keep uniform paths so every op keeps training; the cells' batch
-// norms have no affine parameters and always use the minibatch's statistics, as in
-// NB201's own search models [1], so an op's output scale cannot be learned away
-// and no architecture is scored with statistics left by others; the logits are
-// bounded (tanh constant 2.5) with an entropy bonus; and the pick is chosen by the
-// score on one fixed validation subset, the same images for every candidate. The
-// share of each op among the trained paths is recorded every epoch (op_shares in
-// history.jsonl) so a collapse would show.
+// [1]: the controller drifts to cells of skip connections, pooling and none, which
+// score best on a young supernet, and then trains mostly those (rich get richer).
+// The guards here: the controller starts only after WarmupEpochs of uniform paths;
+// UniformMix of the child steps keep uniform paths, so every op keeps training;
+// the cells' batch norms have no affine parameters and always use the minibatch's
+// statistics, as in NB201's own search models [1], so no architecture is scored
+// with statistics left by others; the controller's logits are bounded (tanh
+// constant 2.5) and its reward has an entropy bonus; the pick is the best score on
+// one fixed validation subset, the same images for every candidate. The share of
+// each op among the trained paths is recorded every epoch (op_shares in
+// history.jsonl). Measured (BENCHMARKS.md): at the short preset's budget these
+// guards do not stop the drift — the supernet itself scores parameter-free cells
+// highest (its rank agreement with the table is near 0) and every strategy,
+// the random control included, picks such cells.
 //
 // Score. An architecture's score is its accuracy on ScoreImages fixed random images of the
 // valid half, a few minibatches with batch-norm statistics of each (as NB201's
