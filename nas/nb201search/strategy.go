@@ -96,7 +96,7 @@ func (oneshotStrategy) Pick(s *Search) (Pick, error) {
 	if err != nil {
 		return Pick{}, err
 	}
-	return s.searchWith(evo)
+	return s.SearchWith(evo)
 }
 
 // enasStrategy is ENAS [3] on the supernet: after WarmupEpochs of uniform paths,
@@ -206,12 +206,12 @@ func (s *Search) bestOf(archs []nas.Arch) (Pick, error) {
 // RandomSearch scores Candidates random cells (drawn from a generator of the run's
 // seed and stream) and keeps the best.
 func (s *Search) RandomSearch(stream uint64) (Pick, error) {
-	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)))
+	return s.SearchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)))
 }
 
-// searchWith runs nas.Search with ctrl over Candidates distinct architectures
+// SearchWith runs nas.Search with ctrl over Candidates distinct architectures
 // scored by s.Evaluate.
-func (s *Search) searchWith(ctrl nas.Controller) (Pick, error) {
+func (s *Search) SearchWith(ctrl nas.Controller) (Pick, error) {
 	h, err := nas.Search(ctrl, s.Evaluate, nas.SearchConfig{Queries: s.cfg.Candidates})
 	if err != nil {
 		return Pick{}, err
