@@ -133,17 +133,19 @@ var presets = map[string]Config{
 		WarmupEpochs: 1, ControllerSteps: 2, Aggregate: 4, UniformMix: 0.5,
 		Population: 6, Tournament: 3,
 	},
-	// short: the README's main job, a few minutes on 2 cores.
+	// short: the candidate for the README's main job (see BENCHMARKS.md for its
+	// time and what it finds).
 	"short": {
 		Channels: 8, CellsPerStage: 1, TrainImages: 0, Augment: false, Epochs: 4, StepsPerEpoch: 300, BatchSize: 64,
 		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 100, Controls: 3,
 		WarmupEpochs: 2, ControllerSteps: 15, Aggregate: 10, UniformMix: 0.5,
 		Population: 20, Tournament: 5,
 	},
-	// scaled: about an hour on 2 cores.
+	// scaled: estimated at 40-60 minutes on 2 idle cores from the measured step
+	// and scoring times (not run end to end yet: see BENCHMARKS.md).
 	"scaled": {
 		Channels: 16, CellsPerStage: 2, TrainImages: 0, Augment: true, Epochs: 20, StepsPerEpoch: 250, BatchSize: 64,
-		ScoreImages: 512, ScoreBatch: 256, RankCells: 100, Candidates: 200, Controls: 5,
+		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 200, Controls: 5,
 		WarmupEpochs: 5, ControllerSteps: 20, Aggregate: 10, UniformMix: 0.5,
 		Population: 30, Tournament: 10,
 	},
