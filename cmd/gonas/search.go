@@ -27,6 +27,9 @@ import (
 // multi-trial search instead (runNASNetSearch). Every search shares the flags
 // --data, --data-dir, --seed, --out, --resume, --force, --preset and --presets.
 func runSearch(args []string) error {
+	if flagValue(args, "space") == "nb201" {
+		return runNB201Search(args)
+	}
 	if flagValue(args, "space") == "nasnet" || isNASNetRun(flagValue(args, "resume")) {
 		return runNASNetSearch(args)
 	}

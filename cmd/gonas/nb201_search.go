@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas/nb201search"
+	"github.com/pkg/errors"
+)
+
+// runNB201Search runs a weight-sharing search of the NAS-Bench-201 space on CIFAR-10
+// (package nas/nb201search) and judges its pick on the benchmark's table:
+//
+//	gonas search --space nb201 --data cifar10 --preset short --strategy enas --seed 1 --out runs/nb201-enas
+//	gonas search --space nb201 --presets
+func runNB201Search(args []string) error {
+	fs := flag.NewFlagSet("search --space nb201", flag.ContinueOnError)
+	fs.String("space", "nb201", "search space (nb201 here)")
+	dataName := fs.String("data", "cifar10", "data set (cifar10: the table's)")
+	dataDir := fs.String("data-dir", "", "directory holding cifar10-jpg.tar.gz (or CIFAR-10's binary files) and nb201/nb201_12epoch.csv (default: the shared data dir)")
+	preset := fs.String("preset", "short", "settings: "+strings.Join(nb201search.PresetNames(), ", ")+"; see --presets")
+	strategy := fs.String("strategy", "enas", "search strategy: "+strings.Join(nb201search.StrategyNames(), ", "))
+	seed := fs.Uint64("seed", 1, "random seed (data order, weights, controller, the fixed rank cells)")
+	out := fs.String("out", "", "output directory (default runs/nb201-<strategy>-<preset>-s<seed>)")
+	resume := fs.String("resume", "", "not supported for nb201 searches (the short preset takes minutes): start again with --force")
+	force := fs.Bool("force", false, "overwrite an output directory that already holds a result")
+	set := fs.String("set", "", "override preset settings by their result.json names, e.g. lr_max=0.1,epochs=8")
+	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *listPresets {
+		fmt.Print(nb201search.PresetTable())
+		return nil
+	}
+	if *resume != "" {
+		return errors.Errorf("--resume: nb201 searches keep no checkpoints; run the search again (--out %s --force)", *resume)
+	}
+	cfg, err := nb201search.Preset(*preset, *strategy, *seed)
+	if err != nil {
+		return err
+	}
+	cfg.Data = *dataName
+	if err := cfg.Override(*set); err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = fmt.Sprintf("runs/nb201-%s-%s-s%d", cfg.Strategy, cfg.Preset, cfg.Seed)
+	}
+	if _, err := os.Stat(filepath.Join(*out, "result.json")); err == nil && !*force {
+		return errors.Errorf("%s already holds a result; choose another --out or add --force", *out)
+	}
+	opts := nb201search.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout}
+	if *dataDir != "" {
+		if opts.Table, err = cells.LoadNB201Table(filepath.Join(*dataDir, cells.NB201TableFile)); err != nil {
+			return err
+		}
+		opts.DataPath = *dataDir
+		if tgz := filepath.Join(*dataDir, "cifar10-jpg.tar.gz"); fileExists(tgz) {
+			opts.DataPath = tgz
+		}
+	}
+	fmt.Printf("space=nb201 strategy=%s preset=%s data=%s seed=%d out=%s\n", cfg.Strategy, cfg.Preset, cfg.Data, cfg.Seed, *out)
+	s, err := nb201search.New(cfg, opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := s.Run(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Println(res.Verdict)
+	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl seconds=%.0f\n", *out, *out, *out, res.Seconds)
+	return nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}

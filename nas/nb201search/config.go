@@ -1,0 +1,237 @@
+package nb201search
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/gonas/gonas/cells"
+	"github.com/pkg/errors"
+)
+
+// Config is everything that decides one search: the supernet and its training,
+// how architectures are scored, the strategy and its settings, and the random
+// control. Presets fill it (Preset).
+type Config struct {
+	Preset   string `json:"preset"`
+	Strategy string `json:"strategy"` // a Strategies name: enas, oneshot, random
+	Data     string `json:"data"`     // cifar10
+	Seed     uint64 `json:"seed"`
+
+	// The supernet: NB201's skeleton with C channels and N cells per stage (the
+	// benchmark trains C = 16, N = 5).
+	Channels      int `json:"channels"`
+	CellsPerStage int `json:"cells_per_stage"`
+
+	// TrainImages of the train half train the weights (0: all 25,000); Augment
+	// adds CIFAR's pad-4 crop and flip.
+	TrainImages int  `json:"train_images"`
+	Augment     bool `json:"augment"`
+	// Epochs of StepsPerEpoch single-path SGD steps on minibatches of BatchSize.
+	Epochs        int     `json:"epochs"`
+	StepsPerEpoch int     `json:"steps_per_epoch"`
+	BatchSize     int     `json:"batch_size"`
+	LRMax         float64 `json:"lr_max"` // cosine from LRMax to LRMin over the whole run
+	LRMin         float64 `json:"lr_min"`
+	Momentum      float64 `json:"momentum"` // Nesterov
+	WeightDecay   float64 `json:"weight_decay"`
+	ClipNorm      float64 `json:"clip_norm"`
+
+	// An architecture's score is its accuracy with the shared weights on
+	// ScoreImages fixed random images of the valid half, in minibatches of ScoreBatch with batch-norm
+	// statistics of each minibatch (ties broken by the mean loss): the same images
+	// for every architecture.
+	ScoreImages int `json:"score_images"`
+	ScoreBatch  int `json:"score_batch"`
+	// RankCells fixed random cells (the same for every run of a seed) are scored
+	// after every epoch and compared with the table (Kendall τ, Spearman ρ).
+	RankCells int `json:"rank_cells"`
+	// Candidates is the number of distinct architectures scored to choose the pick
+	// (the random search's budget, evolution's, ENAS's derive samples).
+	Candidates int `json:"candidates"`
+	// Controls is K, the random searches (Candidates random cells each, best score
+	// kept) run on the final supernet as the control.
+	Controls int `json:"controls"`
+
+	// enas: the controller (a controllers.LSTMPresets name) starts after
+	// WarmupEpochs of uniform paths; then every epoch ends with ControllerSteps
+	// REINFORCE updates of Aggregate architectures, each rewarded by its accuracy on
+	// one validation minibatch; UniformMix of the child steps keep uniform paths.
+	Controller      string  `json:"controller"`
+	EntropyWeight   float64 `json:"entropy_weight"`
+	WarmupEpochs    int     `json:"warmup_epochs"`
+	ControllerSteps int     `json:"controller_steps"`
+	Aggregate       int     `json:"aggregate"`
+	UniformMix      float64 `json:"uniform_mix"`
+
+	// oneshot: regularized evolution with population P and tournaments of S.
+	Population int `json:"population"`
+	Tournament int `json:"tournament"`
+}
+
+// Network is the supernet's skeleton for 32×32 RGB images.
+func (c *Config) Network() cells.NB201Network {
+	return cells.NB201Network{Channels: c.Channels, CellsPerStage: c.CellsPerStage, ImageSize: 32, ImageChannels: 3}
+}
+
+// TotalSteps is the number of supernet training steps of the run.
+func (c *Config) TotalSteps() int { return c.Epochs * c.StepsPerEpoch }
+
+// Validate reports the first unusable setting.
+func (c *Config) Validate() error {
+	if _, ok := strategies[c.Strategy]; !ok {
+		return errors.Errorf("nb201search: unknown strategy %q (have %s)", c.Strategy, strings.Join(StrategyNames(), ", "))
+	}
+	switch {
+	case c.Data != "cifar10":
+		return errors.Errorf("nb201search: the NB201 table is scored on cifar10 here, not %q", c.Data)
+	case c.Channels < 1 || c.CellsPerStage < 1:
+		return errors.Errorf("nb201search: channels (%d) and cells per stage (%d) must be positive", c.Channels, c.CellsPerStage)
+	case c.Epochs < 1 || c.StepsPerEpoch < 1 || c.BatchSize < 1:
+		return errors.Errorf("nb201search: epochs (%d), steps per epoch (%d) and batch size (%d) must be positive", c.Epochs, c.StepsPerEpoch, c.BatchSize)
+	case c.LRMax <= 0 || c.LRMin < 0 || c.LRMin > c.LRMax:
+		return errors.Errorf("nb201search: learning rate needs 0 <= min (%g) <= max (%g), max > 0", c.LRMin, c.LRMax)
+	case c.ScoreBatch < 1 || c.ScoreImages < c.ScoreBatch || c.ScoreImages%c.ScoreBatch != 0:
+		return errors.Errorf("nb201search: score images (%d) must be a positive multiple of the score batch (%d)", c.ScoreImages, c.ScoreBatch)
+	case c.RankCells < 2 || c.Candidates < 1 || c.Controls < 0:
+		return errors.Errorf("nb201search: rank cells (%d) must be at least 2, candidates (%d) positive, controls (%d) not negative", c.RankCells, c.Candidates, c.Controls)
+	case c.UniformMix < 0 || c.UniformMix > 1:
+		return errors.Errorf("nb201search: uniform mix must be in [0, 1], got %g", c.UniformMix)
+	}
+	switch c.Strategy {
+	case "enas":
+		if c.ControllerSteps < 1 || c.Aggregate < 1 || c.WarmupEpochs < 0 || c.WarmupEpochs >= c.Epochs {
+			return errors.Errorf("nb201search: enas needs positive controller steps (%d) and aggregate (%d), and warm-up epochs (%d) in [0, epochs %d)",
+				c.ControllerSteps, c.Aggregate, c.WarmupEpochs, c.Epochs)
+		}
+	case "oneshot":
+		if c.Population < 1 || c.Tournament < 1 || c.Tournament > c.Population {
+			return errors.Errorf("nb201search: oneshot needs 1 <= tournament (%d) <= population (%d)", c.Tournament, c.Population)
+		}
+	}
+	return nil
+}
+
+// canonical is the configuration's JSON.
+func (c *Config) canonical() string {
+	blob, _ := json.Marshal(c)
+	return string(blob)
+}
+
+// presets are the named settings. Every strategy shares a preset's supernet,
+// scoring and budget; only the strategy's own fields differ. They were chosen on
+// the table's cifar10-val column and the valid half's images, never on test
+// accuracies (see BENCHMARKS.md, "NAS-Bench-201 weight-sharing search").
+var presets = map[string]Config{
+	// tiny: a CI check of the whole pipeline (well under a minute); not a search
+	// that ranks anything.
+	"tiny": {
+		Channels: 4, CellsPerStage: 1, TrainImages: 512, Epochs: 2, StepsPerEpoch: 6, BatchSize: 32,
+		ScoreImages: 32, ScoreBatch: 32, RankCells: 100, Candidates: 12, Controls: 2,
+		WarmupEpochs: 1, ControllerSteps: 2, Aggregate: 4, UniformMix: 0.5,
+		Population: 6, Tournament: 3,
+	},
+	// short: the candidate for the README's main job (see BENCHMARKS.md for its
+	// time and what it finds).
+	"short": {
+		Channels: 8, CellsPerStage: 1, TrainImages: 0, Augment: false, Epochs: 4, StepsPerEpoch: 300, BatchSize: 64,
+		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 100, Controls: 3,
+		WarmupEpochs: 2, ControllerSteps: 15, Aggregate: 10, UniformMix: 0.5,
+		Population: 20, Tournament: 5,
+	},
+	// scaled: estimated at 40-60 minutes on 2 idle cores from the measured step
+	// and scoring times (not run end to end yet: see BENCHMARKS.md).
+	"scaled": {
+		Channels: 16, CellsPerStage: 2, TrainImages: 0, Augment: true, Epochs: 20, StepsPerEpoch: 250, BatchSize: 64,
+		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 200, Controls: 5,
+		WarmupEpochs: 5, ControllerSteps: 20, Aggregate: 10, UniformMix: 0.5,
+		Population: 30, Tournament: 10,
+	},
+}
+
+// presetDefaults are the settings every preset shares: the optimizer of NB201's
+// weight-sharing baselines [1] (Nesterov momentum 0.9, weight decay 5e-4, clipping
+// at 5, cosine schedule) but a learning rate of 0.1 instead of 0.025 (their runs
+// take 250 epochs, ours a few hundred to a few thousand steps: 0.1 trains the
+// supernet faster, chosen on its training loss), and the NB201 controller
+// (controllers.NB201Tuned) with an entropy bonus of 1e-3.
+func presetDefaults(c Config) Config {
+	c.Data = "cifar10"
+	c.LRMax, c.LRMin, c.Momentum, c.WeightDecay, c.ClipNorm = 0.1, 0, 0.9, 5e-4, 5
+	c.Controller, c.EntropyWeight = "nb201", 1e-3
+	return c
+}
+
+// Preset returns the named preset for strategy, with seed.
+func Preset(name, strategy string, seed uint64) (Config, error) {
+	p, ok := presets[name]
+	if !ok {
+		return Config{}, errors.Errorf("nb201search: unknown preset %q (have %s)", name, strings.Join(PresetNames(), ", "))
+	}
+	c := presetDefaults(p)
+	c.Preset, c.Strategy, c.Seed = name, strategy, seed
+	return c, c.Validate()
+}
+
+// PresetNames lists the presets, smallest first.
+func PresetNames() []string { return []string{"tiny", "short", "scaled"} }
+
+// PresetTable prints the presets as a Markdown table.
+func PresetTable() string {
+	var b strings.Builder
+	b.WriteString("| preset | C | N | train images | epochs × steps | batch | score images | rank cells | candidates | controls | enas warm-up, updates × m, uniform mix | oneshot P, S |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, name := range PresetNames() {
+		c := presetDefaults(presets[name])
+		train := "25,000"
+		if c.TrainImages > 0 {
+			train = fmt.Sprint(c.TrainImages)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %d × %d | %d | %d | %d | %d | %d | %d, %d × %d, %g | %d, %d |\n", name, c.Channels, c.CellsPerStage, train,
+			c.Epochs, c.StepsPerEpoch, c.BatchSize, c.ScoreImages, c.RankCells, c.Candidates, c.Controls,
+			c.WarmupEpochs, c.ControllerSteps, c.Aggregate, c.UniformMix, c.Population, c.Tournament)
+	}
+	return b.String()
+}
+
+// StrategyNames lists the strategies, sorted.
+func StrategyNames() []string {
+	var names []string
+	for n := range strategies {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return slices.Clip(names)
+}
+
+// Override sets fields of c by their JSON names from "name=value" pairs separated
+// by commas (e.g. "lr_max=0.1,epochs=8"), then validates c.
+func (c *Config) Override(pairs string) error {
+	if strings.TrimSpace(pairs) == "" {
+		return nil
+	}
+	var m map[string]any
+	blob, _ := json.Marshal(c)
+	if err := json.Unmarshal(blob, &m); err != nil {
+		return err
+	}
+	for _, kv := range strings.Split(pairs, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if _, known := m[k]; !ok || !known {
+			return errors.Errorf("nb201search: override %q: expected name=value with a setting's JSON name (e.g. lr_max=0.1)", kv)
+		}
+		var val any
+		if err := json.Unmarshal([]byte(v), &val); err != nil {
+			val = v // a bare string
+		}
+		m[k] = val
+	}
+	blob, _ = json.Marshal(m)
+	var out Config
+	if err := json.Unmarshal(blob, &out); err != nil {
+		return errors.Wrapf(err, "nb201search: override %q", pairs)
+	}
+	*c = out
+	return c.Validate()
+}

@@ -1,0 +1,57 @@
+package nb201search
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPresetsValidForEveryStrategy(t *testing.T) {
+	for _, p := range PresetNames() {
+		for _, s := range StrategyNames() {
+			c, err := Preset(p, s, 7)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", p, s, err)
+			}
+			if c.RankCells < 100 || c.Seed != 7 || c.Strategy != s {
+				t.Errorf("%s/%s: %d rank cells (want ≥ 100), seed %d, strategy %q", p, s, c.RankCells, c.Seed, c.Strategy)
+			}
+		}
+		if !strings.Contains(PresetTable(), "| "+p+" |") {
+			t.Errorf("PresetTable lacks %s", p)
+		}
+	}
+	if _, err := Preset("huge", "enas", 1); err == nil {
+		t.Error("unknown preset: no error")
+	}
+	if _, err := Preset("tiny", "bogus", 1); err == nil || !strings.Contains(err.Error(), "enas, oneshot, random") {
+		t.Errorf("unknown strategy: %v", err)
+	}
+}
+
+func TestOverride(t *testing.T) {
+	c, _ := Preset("short", "enas", 1)
+	if err := c.Override("lr_max=0.1, epochs=3,controller=nb201"); err != nil {
+		t.Fatal(err)
+	}
+	if c.LRMax != 0.1 || c.Epochs != 3 || c.Controller != "nb201" || c.Channels != 8 {
+		t.Errorf("after override: %+v", c)
+	}
+	for _, bad := range []string{"lr_maxx=1", "epochs", "epochs=0", "score_images=100"} {
+		d := c
+		if err := d.Override(bad); err == nil {
+			t.Errorf("override %q: no error", bad)
+		}
+	}
+}
+
+func TestRankOf(t *testing.T) {
+	all := []float64{90, 85, 85, 70, 93}
+	for _, c := range []struct {
+		v    float64
+		want int
+	}{{93, 1}, {90, 2}, {85, 3}, {80, 5}, {10, 6}, {99, 1}} {
+		if got := RankOf(c.v, all); got != c.want {
+			t.Errorf("RankOf(%v) = %d, want %d", c.v, got, c.want)
+		}
+	}
+}

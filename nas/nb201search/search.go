@@ -1,0 +1,388 @@
+package nb201search
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/checkpoint"
+	"github.com/pkg/errors"
+)
+
+// Options are where a search reads and writes, not what it computes.
+type Options struct {
+	Out      string            // output directory: result.json, history.jsonl, report.html
+	Backend  compute.Backend   // nil: nas.NewBackend()
+	Data     *Data             // nil: LoadData(cfg, DataPath)
+	DataPath string            // CIFAR-10 archive or directory; empty: the shared data dir
+	Table    *cells.NB201Table // nil: cells.DefaultNB201TablePath()
+	Progress io.Writer         // progress bars; nil: none
+	Metrics  io.Writer         // one name=value line per epoch; nil: none
+}
+
+// Search is one weight-sharing search of the NB201 space with its supernet, its
+// strategy, the table that judges it, and the fixed cells its rank agreement is
+// measured on.
+type Search struct {
+	cfg      Config
+	opts     Options
+	data     *Data
+	table    *cells.NB201Table
+	space    *cells.NB201
+	net      *Supernet
+	strategy Strategy
+
+	rankSet            []nas.Arch // RankCells random cells, fixed by the seed
+	rankVal, rankTest  []float64  // their table accuracies (cifar10-val, -test)
+	scores             map[string]float64
+	losses             map[string]float64 // mean score-subset loss of the scored architectures
+	history            []EpochRecord
+	seconds            float64
+	trainLoss, trainOK float64
+	trainSteps         int
+	trained            []nas.Arch
+}
+
+// New builds the search of cfg: the data, the table, the supernet, the strategy.
+func New(cfg Config, opts Options) (*Search, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var err error
+	if opts.Backend == nil {
+		if opts.Backend, err = nas.NewBackend(); err != nil {
+			return nil, err
+		}
+	}
+	s := &Search{cfg: cfg, opts: opts, data: opts.Data, table: opts.Table, space: cells.NewNB201(), scores: map[string]float64{}, losses: map[string]float64{}}
+	if s.table == nil {
+		path, err := cells.DefaultNB201TablePath()
+		if err != nil {
+			return nil, err
+		}
+		if s.table, err = cells.LoadNB201Table(path); err != nil {
+			return nil, err
+		}
+	}
+	if s.data == nil {
+		if s.data, err = LoadData(&cfg, opts.DataPath); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.buildRankSet(); err != nil {
+		return nil, err
+	}
+	tc := TrainConfig{LRMax: cfg.LRMax, LRMin: cfg.LRMin, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay,
+		ClipNorm: cfg.ClipNorm, TotalSteps: cfg.TotalSteps()}
+	if s.net, err = NewSupernet(opts.Backend, cfg.Network(), s.data.Train.NumClasses, cfg.Seed, tc); err != nil {
+		return nil, err
+	}
+	if s.strategy, err = strategies[cfg.Strategy](s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// buildRankSet draws the fixed cells of the rank agreement (FixedCells) and
+// looks up their accuracies.
+func (s *Search) buildRankSet() error {
+	archs, err := FixedCells(s.cfg.RankCells, s.cfg.Seed)
+	if err != nil {
+		return err
+	}
+	for _, a := range archs {
+		res, err := s.table.Lookup(a, "cifar10")
+		if err != nil {
+			return err
+		}
+		s.rankSet = append(s.rankSet, a)
+		s.rankVal = append(s.rankVal, res.Val)
+		s.rankTest = append(s.rankTest, res.Test)
+	}
+	return nil
+}
+
+// Config is the search's configuration.
+func (s *Search) Config() Config { return s.cfg }
+
+// Space is the NB201 space.
+func (s *Search) Space() *cells.NB201 { return s.space }
+
+// Supernet is the shared-weights network.
+func (s *Search) Supernet() *Supernet { return s.net }
+
+// Data are the search's images.
+func (s *Search) Data() *Data { return s.data }
+
+// Table is the NB201 table that judges the search.
+func (s *Search) Table() *cells.NB201Table { return s.table }
+
+// History is one record per finished epoch.
+func (s *Search) History() []EpochRecord { return s.history }
+
+// Close frees the compiled graphs.
+func (s *Search) Close() {
+	s.net.Close()
+	if c, ok := s.strategy.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
+// Evaluate is the score of a: the strategy's own (Scorer) or, by default, its
+// accuracy with the shared weights on the fixed validation subset, in minibatches
+// of ScoreBatch with their own batch-norm statistics, ties broken by the lower mean
+// loss (1e-4 × loss, clipped at 10, never reorders different accuracies on up to
+// 5,000 images). Scores are cached until the weights next change.
+func (s *Search) Evaluate(a nas.Arch) (float64, error) {
+	if sc, ok := s.strategy.(Scorer); ok {
+		return sc.Score(a)
+	}
+	key := a.String()
+	if v, ok := s.scores[key]; ok {
+		return v, nil
+	}
+	correct, lossSum := 0, 0.0
+	b := s.cfg.ScoreBatch
+	for start := 0; start < s.cfg.ScoreImages; start += b {
+		idx := make([]int, b)
+		for j := range idx {
+			idx[j] = start + j
+		}
+		x, y, err := batch(s.data.Score, idx, false, nil)
+		if err != nil {
+			return 0, err
+		}
+		c, l, err := s.net.Score(a, x, y)
+		if err != nil {
+			return 0, err
+		}
+		correct += c
+		lossSum += l
+	}
+	n := s.cfg.ScoreImages / b
+	meanLoss := lossSum / float64(n)
+	if !finite(meanLoss) {
+		meanLoss = 10
+	}
+	v := float64(correct)/float64(s.cfg.ScoreImages) - 1e-4*math.Min(meanLoss, 10)
+	s.scores[key], s.losses[key] = v, meanLoss
+	return v, nil
+}
+
+// Reward is ENAS's reward of a: its accuracy with the shared weights on
+// validation minibatch number k of the epoch (BatchSize images of the valid half
+// drawn by the run's seed).
+func (s *Search) Reward(a nas.Arch, epoch, k int) (float64, error) {
+	rng := streamRand(s.cfg.Seed, "reward", epoch, k)
+	idx := make([]int, s.cfg.BatchSize)
+	for j := range idx {
+		idx[j] = rng.IntN(s.data.Valid.Len())
+	}
+	x, y, err := batch(s.data.Valid, idx, false, nil)
+	if err != nil {
+		return 0, err
+	}
+	c, _, err := s.net.Score(a, x, y)
+	return float64(c) / float64(len(idx)), err
+}
+
+// Run trains the supernet for every epoch (with the strategy's paths and epoch
+// end), measures the rank agreement after each, then picks the architecture,
+// runs the random control and writes the outputs. ctx cancels between steps.
+func (s *Search) Run(ctx context.Context) (*Result, error) {
+	if err := os.MkdirAll(s.opts.Out, 0o755); err != nil {
+		return nil, errors.Wrap(err, "nb201search")
+	}
+	start := time.Now()
+	for epoch := range s.cfg.Epochs {
+		if err := s.epoch(ctx, epoch); err != nil {
+			return nil, err
+		}
+		if err := s.writeHistory(); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.finish(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	return res, s.writeOutputs(res)
+}
+
+// epoch runs one epoch: the training steps, the strategy's epoch end, the rank
+// agreement.
+func (s *Search) epoch(ctx context.Context, epoch int) error {
+	t0 := time.Now()
+	rec := EpochRecord{Epoch: epoch + 1}
+	s.trainLoss, s.trainOK, s.trainSteps, s.trained = 0, 0, 0, s.trained[:0]
+	bar := nas.NewProgress(s.opts.Progress, fmt.Sprintf("epoch %d/%d %s", epoch+1, s.cfg.Epochs, s.cfg.Strategy), s.cfg.StepsPerEpoch)
+	order := streamRand(s.cfg.Seed, "order", epoch).Perm(s.data.Train.Len())
+	for step := range s.cfg.StepsPerEpoch {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a, ok, err := s.strategy.TrainArch(s, epoch, step)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := s.trainStep(a, epoch, step, order); err != nil {
+				return err
+			}
+		}
+		bar.Update(step+1, fmt.Sprintf("loss=%.3f", s.trainLoss/float64(max(s.trainSteps, 1))))
+	}
+	bar.Done()
+	clear(s.scores) // the weights changed
+	clear(s.losses)
+	rec.Steps = s.trainSteps
+	if s.trainSteps > 0 {
+		rec.TrainLoss = s.trainLoss / float64(s.trainSteps)
+		rec.TrainAcc = s.trainOK / float64(s.trainSteps*s.cfg.BatchSize)
+	}
+	rec.LR = s.net.LearningRate()
+	rec.OpShares = opShares(s.trained)
+	if err := s.strategy.EndEpoch(s, epoch, &rec); err != nil {
+		return err
+	}
+	if err := s.rankAgreement(&rec); err != nil {
+		return err
+	}
+	rec.Seconds = time.Since(t0).Seconds()
+	s.seconds += rec.Seconds
+	s.history = append(s.history, rec)
+	if s.opts.Metrics != nil {
+		fmt.Fprintf(s.opts.Metrics, "epoch=%d train_loss=%.4f train_acc=%.4f tau_val=%.3f tau_test=%.3f rho_test=%.3f score_mean=%.4f entropy=%.3f seconds=%.1f\n",
+			rec.Epoch, rec.TrainLoss, rec.TrainAcc, rec.TauVal, rec.TauTest, rec.RhoTest, rec.ScoreMean, rec.Entropy, rec.Seconds)
+	}
+	return nil
+}
+
+// trainStep trains a on minibatch step of the epoch's order.
+func (s *Search) trainStep(a nas.Arch, epoch, step int, order []int) error {
+	b := s.cfg.BatchSize
+	idx := make([]int, b)
+	for j := range idx {
+		idx[j] = order[(step*b+j)%len(order)]
+	}
+	x, y, err := batch(s.data.Train, idx, s.cfg.Augment, streamRand(s.cfg.Seed, "augment", epoch, step))
+	if err != nil {
+		return err
+	}
+	l, c, err := s.net.TrainStep(a, x, y)
+	if err != nil {
+		return err
+	}
+	if finite(l) {
+		s.trainLoss += l
+		s.trainOK += float64(c)
+		s.trainSteps++
+	}
+	s.trained = append(s.trained, a)
+	return nil
+}
+
+// rankAgreement scores the rank set and compares the scores with the table.
+func (s *Search) rankAgreement(rec *EpochRecord) error {
+	bar := nas.NewProgress(s.opts.Progress, fmt.Sprintf("epoch %d/%d rank set", rec.Epoch, s.cfg.Epochs), len(s.rankSet))
+	scores := make([]float64, len(s.rankSet))
+	for i, a := range s.rankSet {
+		var err error
+		if scores[i], err = s.Evaluate(a); err != nil {
+			return err
+		}
+		bar.Update(i+1, "")
+	}
+	bar.Done()
+	val, err := nas.CompareRanks(scores, s.rankVal)
+	if err != nil {
+		return err
+	}
+	test, err := nas.CompareRanks(scores, s.rankTest)
+	if err != nil {
+		return err
+	}
+	rec.TauVal, rec.RhoVal, rec.TauTest, rec.RhoTest = nanToZero(val.KendallTau), nanToZero(val.SpearmanRho),
+		nanToZero(test.KendallTau), nanToZero(test.SpearmanRho)
+	if _, ok := s.strategy.(Scorer); !ok {
+		negLoss := make([]float64, len(s.rankSet))
+		for i, a := range s.rankSet {
+			negLoss[i] = -s.losses[a.String()]
+		}
+		if byLoss, err := nas.CompareRanks(negLoss, s.rankVal); err == nil {
+			rec.TauValByLoss = nanToZero(byLoss.KendallTau)
+		}
+	}
+	rec.RankCells = len(scores)
+	for _, v := range scores {
+		rec.ScoreMean += v / float64(len(scores))
+	}
+	return nil
+}
+
+// finish picks the architecture, runs the control and assembles the result.
+func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	t0 := time.Now()
+	pick, err := s.strategy.Pick(s)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Space: "nb201", Strategy: s.cfg.Strategy, Preset: s.cfg.Preset, Seed: s.cfg.Seed, Config: s.cfg}
+	if res.Pick, err = s.judge(pick); err != nil {
+		return nil, err
+	}
+	res.Arch = res.Pick.Arch
+	res.PickSeconds = time.Since(t0).Seconds()
+	t0 = time.Now()
+	for k := range s.cfg.Controls {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		p, err := s.RandomSearch(uint64(0xc0de00 + k))
+		if err != nil {
+			return nil, err
+		}
+		j, err := s.judge(p)
+		if err != nil {
+			return nil, err
+		}
+		res.Control.Picks = append(res.Control.Picks, j)
+	}
+	res.Control.summarize(s.cfg.Candidates)
+	res.ControlSeconds = time.Since(t0).Seconds()
+	if n := len(s.history); n > 0 {
+		last := s.history[n-1]
+		res.Final = FinalAgreement{RankCells: last.RankCells, TauVal: last.TauVal, RhoVal: last.RhoVal, TauTest: last.TauTest, RhoTest: last.RhoTest}
+	}
+	res.SearchSeconds = s.seconds
+	res.Seconds = time.Since(start).Seconds()
+	res.Date = time.Now().UTC().Format(time.RFC3339)
+	res.Verdict = res.verdictLine()
+	return res, nil
+}
+
+// writeHistory rewrites history.jsonl.
+func (s *Search) writeHistory() error {
+	return checkpoint.WriteFileAtomic(filepath.Join(s.opts.Out, "history.jsonl"), historyJSONL(s.history))
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// nanToZero keeps JSON valid: a rank correlation is NaN when every score ties.
+func nanToZero(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
