@@ -54,6 +54,11 @@ type Config struct {
 	// Controls is K, the random searches (Candidates random cells each, best score
 	// kept) run on the final supernet as the control.
 	Controls int `json:"controls"`
+	// ControlCandidates is the number of random cells each control search scores
+	// (0: Candidates). The zero-cost strategy sets 1, so its control is K random
+	// cells: a search with the same evaluator and budget would be the pick's own
+	// procedure.
+	ControlCandidates int `json:"control_candidates,omitempty"`
 
 	// enas: the controller (a controllers.LSTMPresets name) starts after
 	// WarmupEpochs of uniform paths; then every epoch ends with ControllerSteps
@@ -172,6 +177,10 @@ func Preset(name, strategy string, seed uint64) (Config, error) {
 	}
 	c := presetDefaults(p)
 	c.Preset, c.Strategy, c.Seed = name, strategy, seed
+	if strategy == "zero-cost" {
+		// Nothing to train: one pass of the rank agreement, and random cells as the control.
+		c.Epochs, c.Controls, c.ControlCandidates = 1, 10, 1
+	}
 	return c, c.Validate()
 }
 

@@ -349,7 +349,7 @@ func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		p, err := s.RandomSearch(uint64(0xc0de00 + k))
+		p, err := s.controlSearch(k)
 		if err != nil {
 			return nil, err
 		}
@@ -359,7 +359,7 @@ func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
 		}
 		res.Control.Picks = append(res.Control.Picks, j)
 	}
-	res.Control.summarize(s.cfg.Candidates)
+	res.Control.summarize(s.controlCandidates())
 	res.ControlSeconds = time.Since(t0).Seconds()
 	if n := len(s.history); n > 0 {
 		last := s.history[n-1]

@@ -47,9 +47,10 @@ type Pick struct {
 
 // strategies are the registered strategy constructors.
 var strategies = map[string]func(s *Search) (Strategy, error){
-	"random":  func(*Search) (Strategy, error) { return randomStrategy{}, nil },
-	"oneshot": func(*Search) (Strategy, error) { return oneshotStrategy{}, nil },
-	"enas":    newENASStrategy,
+	"random":    func(*Search) (Strategy, error) { return randomStrategy{}, nil },
+	"oneshot":   func(*Search) (Strategy, error) { return oneshotStrategy{}, nil },
+	"enas":      newENASStrategy,
+	"zero-cost": newZeroCostStrategy,
 }
 
 // RegisterStrategy adds a strategy under name (replacing one of that name).
@@ -206,13 +207,24 @@ func (s *Search) bestOf(archs []nas.Arch) (Pick, error) {
 // RandomSearch scores Candidates random cells (drawn from a generator of the run's
 // seed and stream) and keeps the best.
 func (s *Search) RandomSearch(stream uint64) (Pick, error) {
-	return s.SearchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)))
+	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)), s.cfg.Candidates)
+}
+
+// controlSearch is control search k: the best-scored of ControlCandidates (or
+// Candidates) random cells.
+func (s *Search) controlSearch(k int) (Pick, error) {
+	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, uint64(0xc0de00+k))), s.controlCandidates())
 }
 
 // SearchWith runs nas.Search with ctrl over Candidates distinct architectures
 // scored by s.Evaluate.
 func (s *Search) SearchWith(ctrl nas.Controller) (Pick, error) {
-	h, err := nas.Search(ctrl, s.Evaluate, nas.SearchConfig{Queries: s.cfg.Candidates})
+	return s.searchWith(ctrl, s.cfg.Candidates)
+}
+
+// searchWith runs nas.Search with ctrl over n distinct architectures.
+func (s *Search) searchWith(ctrl nas.Controller, n int) (Pick, error) {
+	h, err := nas.Search(ctrl, s.Evaluate, nas.SearchConfig{Queries: n})
 	if err != nil {
 		return Pick{}, err
 	}
@@ -233,4 +245,12 @@ func opShares(archs []nas.Arch) []float64 {
 		out[i] /= float64(max(n, 1))
 	}
 	return slices.Clip(out)
+}
+
+// controlCandidates is how many random cells each control search scores.
+func (s *Search) controlCandidates() int {
+	if s.cfg.ControlCandidates > 0 {
+		return s.cfg.ControlCandidates
+	}
+	return s.cfg.Candidates
 }

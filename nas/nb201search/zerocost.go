@@ -1,0 +1,98 @@
+package nb201search
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/zerocost"
+)
+
+// zeroCostBatch is the minibatch the proxies see (64 images, as measured in
+// BENCHMARKS.md "Zero-cost evaluators on NAS-Bench-201").
+const zeroCostBatch = 64
+
+// zeroCostStrategy scores architectures at initialisation with zero-cost proxies
+// (zerocost.DefaultProxies, NASWOT and synflow) on the benchmark's own network
+// (C = 16, N = 5) instead of a trained supernet, so no training step runs. The
+// score of a cell is the sum, over the proxies, of the fraction of the fixed rank
+// cells it scores above: zerocost.Search's rank sum measured against one fixed
+// reference set, so that a cell's score does not depend on which other cells are
+// scored and the pick, the rank agreement and the control use the same score.
+type zeroCostStrategy struct {
+	scorer  *zerocost.Scorer
+	net     *cells.NB201
+	proxies []zerocost.Proxy
+	ref     map[zerocost.Proxy][]float64 // the rank cells' scores, sorted
+	cache   map[string]float64
+}
+
+func newZeroCostStrategy(s *Search) (Strategy, error) {
+	b, err := zerocost.SampleBatch(s.data.Train, zeroCostBatch, subSeed(s.cfg.Seed, 0x2e60))
+	if err != nil {
+		return nil, err
+	}
+	scorer, err := zerocost.NewScorer(s.opts.Backend, b, s.data.Train.NumClasses, subSeed(s.cfg.Seed, 0x2e61))
+	if err != nil {
+		return nil, err
+	}
+	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: zerocost.DefaultProxies,
+		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}}
+	bar := nas.NewProgress(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
+	for i, a := range s.rankSet {
+		sc, err := z.proxyScores(a)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range z.proxies {
+			z.ref[p] = append(z.ref[p], sc[p])
+		}
+		bar.Update(i+1, "")
+	}
+	bar.Done()
+	for _, p := range z.proxies {
+		sort.Float64s(z.ref[p])
+	}
+	return z, nil
+}
+
+// proxyScores are the proxies' scores of a at initialisation.
+func (z *zeroCostStrategy) proxyScores(a nas.Arch) (zerocost.Scores, error) {
+	m, err := z.net.ImageModel(a, z.scorer.Classes())
+	if err != nil {
+		return nil, err
+	}
+	return z.scorer.Score(m, z.proxies...)
+}
+
+// Score is a's summed fraction of reference cells below it, over the proxies.
+func (z *zeroCostStrategy) Score(a nas.Arch) (float64, error) {
+	key := a.String()
+	if v, ok := z.cache[key]; ok {
+		return v, nil
+	}
+	sc, err := z.proxyScores(a)
+	if err != nil {
+		return 0, err
+	}
+	v := 0.0
+	for _, p := range z.proxies {
+		ref := z.ref[p]
+		below, _ := slices.BinarySearch(ref, sc[p]) // cells strictly below
+		above := sort.Search(len(ref), func(i int) bool { return ref[i] > sc[p] })
+		v += (float64(below) + float64(above-below)/2) / float64(len(ref)) // ties count half
+	}
+	z.cache[key] = v
+	return v, nil
+}
+
+// TrainArch trains nothing: the proxies score untrained networks.
+func (z *zeroCostStrategy) TrainArch(*Search, int, int) (nas.Arch, bool, error) {
+	return nas.Arch{}, false, nil
+}
+
+func (z *zeroCostStrategy) EndEpoch(*Search, int, *EpochRecord) error { return nil }
+
+// Pick is the best-scored of Candidates random cells.
+func (z *zeroCostStrategy) Pick(s *Search) (Pick, error) { return s.RandomSearch(0x91c4) }
