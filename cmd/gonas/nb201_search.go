@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas/nb201search"
 	"github.com/pkg/errors"
 )
@@ -29,10 +30,11 @@ func runNB201Search(args []string) error {
 	strategy := fs.String("strategy", "enas", "search strategy: "+strings.Join(nb201search.StrategyNames(), ", "))
 	seed := fs.Uint64("seed", 1, "random seed (data order, weights, controller, the fixed rank cells)")
 	out := fs.String("out", "", "output directory (default runs/nb201-<strategy>-<preset>-s<seed>)")
-	resume := fs.String("resume", "", "not supported for nb201 searches (the short preset takes minutes): start again with --force")
-	force := fs.Bool("force", false, "overwrite an output directory that already holds a result")
+	resume := fs.String("resume", "", "print a finished search's verdict (nb201 searches keep no checkpoints: an interrupted one starts again with --force)")
+	force := fs.Bool("force", false, "start over in an output directory that holds a search (its results are deleted)")
 	set := fs.String("set", "", "override preset settings by their result.json names, e.g. lr_max=0.1,epochs=8")
 	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
+	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,7 +46,16 @@ func runNB201Search(args []string) error {
 		return nil
 	}
 	if *resume != "" {
-		return errors.Errorf("--resume: nb201 searches keep no checkpoints; run the search again (--out %s --force)", *resume)
+		dir, err := resumeDir(*resume, *out, *force)
+		if err != nil {
+			return err
+		}
+		res, err := nb201search.ReadResult(dir)
+		if err != nil {
+			return errors.Errorf("%s holds an unfinished nb201 search, and nb201 searches keep no checkpoints: start it again with --out %s --force", dir, dir)
+		}
+		printFinished(os.Stdout, dir, res.Verdict)
+		return nil
 	}
 	cfg, err := nb201search.Preset(*preset, *strategy, *seed)
 	if err != nil {
@@ -57,8 +68,13 @@ func runNB201Search(args []string) error {
 	if *out == "" {
 		*out = fmt.Sprintf("runs/nb201-%s-%s-s%d", cfg.Strategy, cfg.Preset, cfg.Seed)
 	}
-	if _, err := os.Stat(filepath.Join(*out, "result.json")); err == nil && !*force {
-		return errors.Errorf("%s already holds a result; choose another --out or add --force", *out)
+	lock, err := lockDir(*out, "gonas search --space nb201", false)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := startOutDir(*out, *force); err != nil {
+		return err
 	}
 	opts := nb201search.Options{Out: *out, Progress: os.Stderr, Metrics: os.Stdout}
 	if *dataDir != "" {
@@ -82,8 +98,8 @@ func runNB201Search(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(res.Verdict)
-	fmt.Printf("result=%s/result.json report=%s/report.html history=%s/history.jsonl seconds=%.0f\n", *out, *out, *out, res.Seconds)
+	fmt.Printf("seconds=%.0f\n", res.Seconds)
+	printOutputs(os.Stdout, *out, res.Verdict)
 	return nil
 }
 

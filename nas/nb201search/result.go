@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
+	"github.com/pkg/errors"
 )
 
 // EpochRecord is one line of history.jsonl: the epoch's supernet training, the
@@ -211,4 +214,20 @@ func (r *Result) verdictLine() string {
 	}
 	fmt.Fprintf(&b, "; τ %.2f (cifar10-test, %d cells)", r.Final.TauTest, r.Final.RankCells)
 	return b.String()
+}
+
+// ReadResult reads the result.json of a finished search in dir.
+func ReadResult(dir string) (*Result, error) {
+	blob, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		return nil, errors.Wrap(err, "nb201search")
+	}
+	var r Result
+	if err := json.Unmarshal(blob, &r); err != nil {
+		return nil, errors.Wrapf(err, "nb201search: %s/result.json", dir)
+	}
+	if r.Space != "nb201" || r.Arch == "" {
+		return nil, errors.Errorf("nb201search: %s/result.json is not a finished nb201 search", dir)
+	}
+	return &r, nil
 }
