@@ -1,0 +1,62 @@
+package nb201search
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gonas/gonas/cells"
+)
+
+// The zero-cost strategy trains nothing, scores cells in [0, number of proxies],
+// picks the best-scored candidate and is controlled by single random cells.
+func TestZeroCostStrategy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores NB201 networks at initialisation on CIFAR-10 (about 20 s)")
+	}
+	tablePath, err := cells.DefaultNB201TablePath()
+	if err != nil {
+		t.Skip(err)
+	}
+	table, err := cells.LoadNB201Table(tablePath)
+	if err != nil {
+		t.Skip("no NB201 table:", err)
+	}
+	cfg, err := Preset("tiny", "zero-cost", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RankCells, cfg.Candidates, cfg.Controls = 8, 6, 3 // small: every cell is a network scored at C = 16, N = 5
+	d, err := LoadData(&cfg, "")
+	if err != nil {
+		t.Skip("no CIFAR-10:", err)
+	}
+	out := t.TempDir()
+	s, err := New(cfg, Options{Out: out, Data: d, Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := s.History(); len(h) != 1 || h[0].Steps != 0 {
+		t.Errorf("history %+v: want one epoch with no training step", h)
+	}
+	if res.Pick.Scored != cfg.Candidates || res.Control.K != 3 || res.Control.Candidates != 1 {
+		t.Errorf("pick scored %d cells, control K=%d of %d cells: want %d, 3, 1", res.Pick.Scored, res.Control.K, res.Control.Candidates, cfg.Candidates)
+	}
+	for _, p := range res.Control.Picks {
+		if p.Scored != 1 {
+			t.Errorf("control pick %s scored %d cells, want 1 (a random cell)", p.Arch, p.Scored)
+		}
+	}
+	a, err := cells.NewNB201().Parse(res.Arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Evaluate(a)
+	if err != nil || again != res.Pick.Score || again < 0 || again > 2 {
+		t.Errorf("pick score %v, again %v (%v): want the same, in [0, 2] (two proxies)", res.Pick.Score, again, err)
+	}
+}
