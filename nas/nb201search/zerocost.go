@@ -40,19 +40,23 @@ func newZeroCostStrategy(s *Search) (Strategy, error) {
 	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: zerocost.DefaultProxies,
 		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}}
 	bar := nas.NewProgress(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
+	raw := make([]zerocost.Scores, len(s.rankSet))
 	for i, a := range s.rankSet {
-		sc, err := z.proxyScores(a)
-		if err != nil {
+		var err error
+		if raw[i], err = z.proxyScores(a); err != nil {
 			return nil, err
 		}
 		for _, p := range z.proxies {
-			z.ref[p] = append(z.ref[p], sc[p])
+			z.ref[p] = append(z.ref[p], raw[i][p])
 		}
 		bar.Update(i+1, "")
 	}
 	bar.Done()
 	for _, p := range z.proxies {
 		sort.Float64s(z.ref[p])
+	}
+	for i, a := range s.rankSet { // scored once: the rank agreement reads them from the cache
+		z.cache[a.String()] = z.combined(raw[i])
 	}
 	return z, nil
 }
@@ -76,15 +80,22 @@ func (z *zeroCostStrategy) Score(a nas.Arch) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	v := z.combined(sc)
+	z.cache[key] = v
+	return v, nil
+}
+
+// combined is the sum over the proxies of the fraction of reference cells that
+// score below sc (ties count half).
+func (z *zeroCostStrategy) combined(sc zerocost.Scores) float64 {
 	v := 0.0
 	for _, p := range z.proxies {
 		ref := z.ref[p]
 		below, _ := slices.BinarySearch(ref, sc[p]) // cells strictly below
 		above := sort.Search(len(ref), func(i int) bool { return ref[i] > sc[p] })
-		v += (float64(below) + float64(above-below)/2) / float64(len(ref)) // ties count half
+		v += (float64(below) + float64(above-below)/2) / float64(len(ref))
 	}
-	z.cache[key] = v
-	return v, nil
+	return v
 }
 
 // TrainArch trains nothing: the proxies score untrained networks.
