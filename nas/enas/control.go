@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/rng"
 )
 
 // ControlResult is the honest control of a search: K architectures drawn uniformly
@@ -29,7 +30,7 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 		return nil, err
 	}
 	k := cfg.Retrain.ControlArchs
-	samples, err := controllers.NewRandom(sp, splitmix(cfg.Seed^0x7a11d0)).Sample(k)
+	samples, err := controllers.NewRandom(sp, rng.SplitMix(cfg.Seed^0x7a11d0)).Sample(k)
 	if err != nil {
 		return nil, err
 	}

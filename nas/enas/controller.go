@@ -5,6 +5,7 @@ import (
 
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/rng"
 	"github.com/pkg/errors"
 )
 
@@ -141,5 +142,5 @@ func equalProbes(a, b ctrlProbe) bool {
 
 // newController returns the LSTM controller of cfg [1], seeded from the run's seed.
 func newController(space nas.Space, cfg *Config) (*controllers.LSTM, error) {
-	return controllers.NewLSTM(space, cfg.lstmConfig(), splitmix(cfg.Seed^0xc0417011e5), nil)
+	return controllers.NewLSTM(space, cfg.lstmConfig(), rng.SplitMix(cfg.Seed^0xc0417011e5), nil)
 }

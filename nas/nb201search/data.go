@@ -5,6 +5,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/rng"
 	"github.com/pkg/errors"
 )
 
@@ -82,29 +83,10 @@ func batch(ds *data.Dataset, idx []int, augment bool, rng *rand.Rand) (*tensors.
 	return x, y, nil
 }
 
-// streamRand is the generator of one named random stream of a run (the data order
-// of an epoch, the controller rewards' minibatches...), seeded by the run's seed
-// and the stream's coordinates.
-func streamRand(seed uint64, stream string, coords ...int) *rand.Rand {
-	h := splitmix(seed)
-	for _, c := range []byte(stream) {
-		h = splitmix(h ^ uint64(c))
-	}
-	for _, c := range coords {
-		h = splitmix(h ^ uint64(c) ^ 0x5bd1e995)
-	}
-	return rand.New(rand.NewPCG(h, splitmix(h)))
-}
-
-// splitmix is SplitMix64's finaliser, a bijective mixing of 64 bits.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// subSeed is the seed of one named use (stream) of a run's seed. Mixing the seed
-// before combining keeps the uses of different seeds apart (seed ^ stream alone
-// collides: seed 1's stream 2 is seed 2's stream 1).
-func subSeed(seed, stream uint64) uint64 { return splitmix(splitmix(seed) ^ stream) }
+// streamRand is the generator of one named random stream of a run (the data
+// order of an epoch, the controller rewards' minibatches...), and subSeed the seed
+// of one named use of the run's seed: package rng's.
+var (
+	streamRand = rng.Stream
+	subSeed    = rng.SubSeed
+)
