@@ -18,7 +18,7 @@ func TestNB201SearchFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ args, want string }{
-		{"--space nb201 --resume runs/x", "keep no checkpoints"},
+		{"--space nb201 --resume runs/x", "holds no search to resume"},
 		{"--space nb201 --strategy bogus", "unknown strategy"},
 		{"--space nb201 --preset huge", "unknown preset"},
 		{"--space nb201 --data mnist", "cifar10"},

@@ -105,13 +105,15 @@ func TestDeadWorkersTrialGoesToAnotherAfterAckWait(t *testing.T) {
 func TestHeartbeatsKeepASlowTrial(t *testing.T) {
 	url := startTestServer(t)
 	var logs natstest.Log
-	slow := &toyRunner{delay: 3500 * time.Millisecond} // 3.5 × AckWait
+	// 2.5 × AckWait; an AckWait of 2 s leaves heartbeats (every 0.67 s) room for
+	// the stalls of a loaded machine (a 1 s AckWait failed at load average 5-8).
+	slow := &toyRunner{delay: 5 * time.Second}
 	for _, name := range []string{"w1", "w2"} {
-		startWorker(t, url, &Worker{Runner: slow.run, Name: name, AckWait: time.Second, Log: &logs})
+		startWorker(t, url, &Worker{Runner: slow.run, Name: name, AckWait: 2 * time.Second, Log: &logs})
 	}
 	e := newExecutor(t, url, "slow")
 	r := runWithin(t, e, toyTrials(1), 30*time.Second)[0]
-	if r.Error != "" || r.Seconds < 3.5 {
+	if r.Error != "" || r.Seconds < 5 {
 		t.Errorf("got %+v", r)
 	}
 	if n := slow.total(); n != 1 || logs.Count("status=start") != 1 {

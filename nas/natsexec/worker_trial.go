@@ -129,6 +129,9 @@ func (w *Worker) runTrial(ctx context.Context, ackWait time.Duration, msg jetstr
 	beating := make(chan struct{})
 	go func() {
 		defer close(beating)
+		// A first heartbeat as the trial starts: the checks since the fetch (the
+		// consumer's settings, the record) took part of the AckWait already.
+		_ = msg.InProgress()
 		tick := time.NewTicker(max(ackWait/3, 10*time.Millisecond))
 		defer tick.Stop()
 		for {
