@@ -43,10 +43,22 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>NB201 %s search</title>\n", esc(res.Strategy))
 	b.WriteString("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}table{border-collapse:collapse}" +
 		"td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.verdict{font-size:1.1em;background:#eef;padding:8px}</style></head><body>\n")
-	fmt.Fprintf(&b, "<h1>NAS-Bench-201 weight-sharing search: %s (preset %s, seed %d)</h1>\n", esc(res.Strategy), esc(res.Preset), res.Seed)
+	kind := "weight-sharing search"
+	if res.Strategy == "zero-cost" {
+		kind = "search with zero-cost proxies"
+	}
+	fmt.Fprintf(&b, "<h1>NAS-Bench-201 %s: %s (preset %s, seed %d)</h1>\n", kind, esc(res.Strategy), esc(res.Preset), res.Seed)
 	fmt.Fprintf(&b, "<p class=\"verdict\">%s</p>\n", esc(res.Verdict))
-	fmt.Fprintf(&b, "<p>Supernet C = %d, N = %d, %d epochs × %d steps of batch %d; scores on %d fixed validation images; %.0f s in all (%.0f s searching, %.0f s picking, %.0f s for the control); %s.</p>\n",
-		cfg.Channels, cfg.CellsPerStage, cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ScoreImages,
+	if res.Strategy == "zero-cost" {
+		fmt.Fprintf(&b, "<p>No supernet is trained: every cell is the benchmark's network (C = 16, N = 5) at initialisation, scored by NASWOT and synflow on %d training images; "+
+			"its score is the sum over the two proxies of the fraction of the %d reference cells (the rank set) scoring below it. The reference cells were scored before the times below.</p>\n",
+			zeroCostBatch, cfg.RankCells)
+	}
+	if res.Strategy != "zero-cost" {
+		fmt.Fprintf(&b, "<p>Supernet C = %d, N = %d, %d epochs × %d steps of batch %d; scores on %d fixed validation images.</p>\n",
+			cfg.Channels, cfg.CellsPerStage, cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ScoreImages)
+	}
+	fmt.Fprintf(&b, "<p>%.0f s in all (%.0f s searching, %.0f s picking, %.0f s for the control); %s.</p>\n",
 		res.Seconds, res.SearchSeconds, res.PickSeconds, res.ControlSeconds, esc(res.Date))
 
 	b.WriteString("<h2>Pick and control</h2>\n<table><tr><th></th><th>arch</th><th>score</th><th>cifar10-val</th><th>cifar10-test</th><th>rank</th><th>top %</th></tr>\n")
