@@ -90,10 +90,6 @@ func runSearch(args []string) error {
 		if opts.Out, err = resumeDir(*resume, *out, *force); err != nil {
 			return err
 		}
-		if res, err := enas.ReadResult(opts.Out); err == nil && res.Finished(!*noRetrain) {
-			printFinished(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
-			return nil
-		}
 		if saved, err := enas.SavedConfig(opts.Out); err == nil && !set["space"] && !set["preset"] {
 			cfg = saved // the flags given are checked against the saved search, not the default preset
 			applyFlags(&cfg)
@@ -102,6 +98,15 @@ func runSearch(args []string) error {
 			if set[name] {
 				want = &cfg // the flags given must describe the checkpoint's search
 			}
+		}
+		if res, err := enas.ReadResult(opts.Out); err == nil && res.Finished(!*noRetrain) {
+			if want != nil {
+				if err := enas.SameSearch(opts.Out, res.Config, *want); err != nil {
+					return err
+				}
+			}
+			printFinished(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
+			return nil
 		}
 	} else if opts.Out == "" {
 		opts.Out = filepath.Join("runs", cfg.Space+"-"+cfg.Preset)

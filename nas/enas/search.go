@@ -90,6 +90,17 @@ func configDifferences(saved, want Config) string {
 	return strings.Join(diffs, ", ")
 }
 
+// SameSearch checks that want, the settings a resume asks for, are those of the
+// search saved in out; the error names the settings that differ.
+func SameSearch(out string, saved, want Config) error {
+	if want.canonical() == saved.canonical() {
+		return nil
+	}
+	return errors.Errorf("enas: %s holds a search of %s (preset %q, data %s, seed %d); %s. A resumed search keeps its settings: "+
+		"resume it without those flags, or start another search in another output directory",
+		out, saved.Space, saved.Preset, saved.Data, saved.Seed, configDifferences(saved, want))
+}
+
 // Resume continues the search whose checkpoints are in opts.Out from the newest
 // one. When want is not nil it must be the checkpoint's configuration. A corrupt
 // checkpoint or a different configuration is an error, and nothing is written.
@@ -101,10 +112,10 @@ func Resume(opts Options, want *Config) (*Search, error) {
 	if err := cfg.Validate(); err != nil { // a hand-edited checkpoint is not trusted
 		return nil, errors.WithMessagef(err, "enas: the configuration saved in %s is not usable", dir)
 	}
-	if want != nil && want.canonical() != cfg.canonical() {
-		return nil, errors.Errorf("enas: %s holds a search of %s (preset %q, data %s, seed %d); %s. A resumed search keeps its settings: "+
-			"resume it without those flags, or start another search in another output directory",
-			opts.Out, cfg.Space, cfg.Preset, cfg.Data, cfg.Seed, configDifferences(cfg, *want))
+	if want != nil {
+		if err := SameSearch(opts.Out, cfg, *want); err != nil {
+			return nil, err
+		}
 	}
 	s, err := build(cfg, opts)
 	if err != nil {

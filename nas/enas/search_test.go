@@ -55,8 +55,8 @@ func TestTinySearch(t *testing.T) {
 		}
 	}
 	var saved Result
-	if err := readJSON(filepath.Join(out, "result.json"), &saved); err != nil || saved.Best["json"] != res.Derived.Arch.String() {
-		t.Errorf("result.json: %v, best %q", err, saved.Best["json"])
+	if err := readJSON(filepath.Join(out, "result.json"), &saved); err != nil || saved.Derived == nil || saved.Derived.Arch.String() != res.Derived.Arch.String() {
+		t.Errorf("result.json: %v, derived %+v, want %s", err, saved.Derived, res.Derived.Arch)
 	}
 	lines, err := os.ReadFile(filepath.Join(out, "history.jsonl"))
 	if err != nil {
