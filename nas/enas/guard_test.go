@@ -60,11 +60,11 @@ func TestKeepUnlessSkipsNonFiniteSteps(t *testing.T) {
 			t.Fatalf("input %v: a non-finite step changed the store", x)
 		}
 	}
-	if globalStep(store) != 1 {
-		t.Errorf("global step %d after one finite and three skipped steps, want 1", globalStep(store))
+	if optim.GlobalStep(store) != 1 {
+		t.Errorf("global step %d after one finite and three skipped steps, want 1", optim.GlobalStep(store))
 	}
 	step([]float32{1, 1, 1})
-	if after, _ := storeSHA256(store); after == before || globalStep(store) != 2 {
-		t.Errorf("a finite step after skipped ones did not update the store (global step %d)", globalStep(store))
+	if after, _ := storeSHA256(store); after == before || optim.GlobalStep(store) != 2 {
+		t.Errorf("a finite step after skipped ones did not update the store (global step %d)", optim.GlobalStep(store))
 	}
 }

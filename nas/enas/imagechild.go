@@ -81,7 +81,7 @@ func (c *imageChild) cacheStats() (held, hits, misses, evictions int) {
 }
 
 func (c *imageChild) learningRate() float64 {
-	return c.sched.LearningRateAt(max(globalStep(c.st)-1, 0))
+	return c.sched.LearningRateAt(max(optim.GlobalStep(c.st)-1, 0))
 }
 
 // trainStep does one SGD step of a on minibatch (epoch, step): the epoch's random
@@ -222,28 +222,4 @@ func batchTensors(ds *data.Dataset, b *data.Batch) (*tensors.Tensor, *tensors.Te
 	x := tensors.FromFlatDataAndDimensions(append([]float32(nil), b.Images[:n*ds.ImageSize()]...), n, ds.Height, ds.Width, ds.Channels)
 	y := tensors.FromFlatDataAndDimensions(append([]int32(nil), b.Labels[:n]...), n, 1)
 	return x, y
-}
-
-// globalStep reads the optimizer's step counter without creating it (0 before the
-// first step).
-func globalStep(store *model.Store) int64 {
-	v := store.GetVariable(model.JoinPath("/", optimizer.GlobalStepVariableName))
-	if v == nil || !v.HasValue() {
-		return 0
-	}
-	t, err := v.Value()
-	if err != nil {
-		return 0
-	}
-	switch x := t.Value().(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case float32:
-		return int64(x)
-	case float64:
-		return int64(x)
-	}
-	return 0
 }

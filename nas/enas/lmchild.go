@@ -80,10 +80,12 @@ func newLMChild(backend compute.Backend, store *model.Store, cfg *Config, d *Dat
 	return c, nil
 }
 
-func (c *lmChild) stepsPerEpoch() int    { return c.steps }
-func (c *lmChild) store() *model.Store   { return c.st }
-func (c *lmChild) close()                { c.cache.clear() }
-func (c *lmChild) learningRate() float64 { return c.sched.LearningRateAt(max(globalStep(c.st)-1, 0)) }
+func (c *lmChild) stepsPerEpoch() int  { return c.steps }
+func (c *lmChild) store() *model.Store { return c.st }
+func (c *lmChild) close()              { c.cache.clear() }
+func (c *lmChild) learningRate() float64 {
+	return c.sched.LearningRateAt(max(optim.GlobalStep(c.st)-1, 0))
+}
 
 func (c *lmChild) cacheStats() (held, hits, misses, evictions int) {
 	return c.cache.len(), c.cache.hits, c.cache.misses, c.cache.evictions

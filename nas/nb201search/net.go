@@ -93,7 +93,7 @@ func (s *Supernet) Store() *model.Store { return s.store }
 
 // LearningRate is the learning rate of the last training step taken.
 func (s *Supernet) LearningRate() float64 {
-	return s.sched.LearningRateAt(max(globalStep(s.store)-1, 0))
+	return s.sched.LearningRateAt(max(optim.GlobalStep(s.store)-1, 0))
 }
 
 // TrainStep takes one SGD step of architecture a on the minibatch (images
@@ -137,27 +137,4 @@ func correctCount(labels, logits *Node) *Node {
 	pred := ArgMax(logits, -1, dtypes.Int32)
 	hit := Equal(pred, Reshape(ConvertDType(labels, dtypes.Int32), pred.Shape().Dimensions...))
 	return ReduceAllSum(ConvertDType(hit, dtypes.Int32))
-}
-
-// globalStep reads the optimizer's step counter (0 before the first step).
-func globalStep(store *model.Store) int64 {
-	v := store.GetVariable(model.JoinPath("/", optimizer.GlobalStepVariableName))
-	if v == nil || !v.HasValue() {
-		return 0
-	}
-	t, err := v.Value()
-	if err != nil {
-		return 0
-	}
-	switch x := t.Value().(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case float32:
-		return int64(x)
-	case float64:
-		return int64(x)
-	}
-	return 0
 }
