@@ -2,7 +2,7 @@
 // the zero-cost proxies of the NAS literature, as an evaluator any search strategy
 // can use on any image space (nas.ImageSpace gives the network of an architecture).
 //
-// Three proxies, each as its reference code computes it:
+// Four proxies, each as its reference code computes it:
 //
 //   - NASWOT [1]: one minibatch through the network at initialisation (batch norm
 //     on the batch's statistics); every ReLU gives each image a binary code (which
@@ -20,6 +20,12 @@
 //     batch's statistics); the score is the sum over the convolution and dense
 //     layers of the L2 norm of the loss gradient of the layer's weights
 //     (zero-cost-nas, grad_norm.py: Σ_l ‖∂L/∂W_l‖₂, weights only).
+//   - ZiCo [4]: the gradients of the weights on two batches (the minibatch's two
+//     halves, batch norm on each half's statistics); per weight, the mean of |g|
+//     over the batches divided by its standard deviation; the score is
+//     Σ_l log Σ_{θ∈l} mean/std over the convolution and dense layers
+//     (SLDGroup/ZiCo, ZeroShotProxy/compute_zico.py). Networks whose gradients
+//     are large and consistent across batches, which train fast, score higher.
 //
 // A fourth score, NASWOTPerUnit, is GoNAS's own: NASWOT's kernel divided by the
 // number of ReLU units, which removes NASWOT's growth with the network's size.
@@ -41,4 +47,6 @@
 //	    by iteratively conserving synaptic flow", NeurIPS 2020.
 //	[3] Abdelfattah, Mehrotra, Dudziak & Lane, "Zero-Cost Proxies for Lightweight
 //	    NAS", ICLR 2021.
+//	[4] Li, Yang, Bhardwaj & Marculescu, "ZiCo: Zero-shot NAS via Inverse
+//	    Coefficient of Variation on Gradients", ICLR 2023.
 package zerocost

@@ -18,15 +18,18 @@ const (
 	// measures how differently the network codes the images and no longer grows by
 	// N·log N_A with every ReLU added. It comes free with NASWOT (same kernel).
 	NASWOTPerUnit Proxy = "naswot_unit"
+	// ZiCo is the inverse coefficient of variation of the weights' gradients over two
+	// batches [4].
+	ZiCo Proxy = "zico"
 )
 
 // Proxies lists every proxy, in a fixed order.
-var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit}
+var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit, ZiCo}
 
 // Scores holds one score per proxy computed; higher is better for each.
 type Scores map[Proxy]float64
 
-// ParseProxy reads a proxy name ("naswot", "synflow", "grad_norm"; "grad-norm" and
+// ParseProxy reads a proxy name ("naswot", "naswot_unit", "synflow", "grad_norm", "zico"; "grad-norm" and
 // "gradnorm" are accepted too).
 func ParseProxy(name string) (Proxy, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
@@ -38,6 +41,8 @@ func ParseProxy(name string) (Proxy, error) {
 		return Synflow, nil
 	case "grad_norm", "grad-norm", "gradnorm":
 		return GradNorm, nil
+	case "zico":
+		return ZiCo, nil
 	}
 	return "", fmt.Errorf("zerocost: unknown proxy %q (have %v)", name, Proxies)
 }

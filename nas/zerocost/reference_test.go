@@ -224,6 +224,39 @@ func (t *tinyNet) gradNormReference(x []float64, labels []int32) float64 {
 	return total
 }
 
+// zicoReference is ZiCo over the two halves of the batch (n even): per weight, the
+// mean over the halves of |∂L/∂θ| over its population standard deviation, summed per
+// layer, logged and summed; central differences below 1e-8 count as zero gradients.
+func (t *tinyNet) zicoReference(x []float64, labels []int32) float64 {
+	half := len(labels) / 2
+	px := tinyH * tinyW * tinyC
+	var total float64
+	for _, w := range t.weightSlices() {
+		var g [2][]float64
+		for h := range g {
+			xs, ls := x[h*half*px:(h+1)*half*px], labels[h*half:(h+1)*half]
+			g[h] = numericGrad(w, func() float64 { return t.loss(xs, ls) })
+			for i, v := range g[h] {
+				if math.Abs(v) < 1e-8 {
+					g[h][i] = 0
+				}
+			}
+		}
+		var sum float64
+		for i := range w {
+			mean := (math.Abs(g[0][i]) + math.Abs(g[1][i])) / 2
+			std := math.Abs(g[0][i]-g[1][i]) / 2
+			if std > 0 {
+				sum += mean / std
+			}
+		}
+		if sum > 0 {
+			total += math.Log(sum)
+		}
+	}
+	return total
+}
+
 func (t *tinyNet) synflowReference() float64 {
 	abs := &tinyNet{}
 	for _, p := range [][2]*[]float64{{&abs.k, &t.k}, {&abs.w1, &t.w1}, {&abs.w2, &t.w2}, {&abs.b2, &t.b2}} {
@@ -288,9 +321,10 @@ func TestScoresMatchFloat64Reference(t *testing.T) {
 		NASWOT:   net.naswotReference(x64, batch.Len(), false),
 		GradNorm: net.gradNormReference(x64, batch.Labels),
 		Synflow:  net.synflowReference(),
+		ZiCo:     net.zicoReference(x64, batch.Labels),
 	}
 	want[NASWOTPerUnit] = want[NASWOT] - float64(batch.Len())*math.Log(tinyD+tinyHidden)
-	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9}
+	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9, ZiCo: 1e-3}
 	for _, p := range Proxies {
 		t.Logf("%s: got %.9g, reference %.9g", p, got[p], want[p])
 		if !closeRel(got[p], want[p], tol[p]) {

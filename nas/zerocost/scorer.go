@@ -103,6 +103,13 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 		}
 		scores[Synflow] = v
 	}
+	if want[ZiCo] {
+		v, err := s.zico(m)
+		if err != nil {
+			return nil, err
+		}
+		scores[ZiCo] = v
+	}
 	return scores, nil
 }
 
