@@ -116,6 +116,9 @@ func TestNB201ProxyCorrelation(t *testing.T) {
 			t.Logf("%d/%d cells scored", i+1, len(archs))
 		}
 	}
+	if path := os.Getenv("GONAS_ZC_CSV"); path != "" {
+		writeScoresCSV(t, path, space, archs, measured, scores, val, test, params)
+	}
 	t.Logf("%d NB201 cells (seed 2026), CIFAR-10 minibatch of %d, weights seed 1, backend %s", len(archs), batchSize, nas.BackendName())
 	t.Logf("%-36s %8s %8s %8s %8s %8s", "proxy", "τ val", "ρ val", "τ test", "ρ test", "s/cell")
 	defer func() {
@@ -261,4 +264,32 @@ func meanStd(v []float64) (float64, float64) {
 		s /= float64(len(v) - 1)
 	}
 	return m, math.Sqrt(s)
+}
+
+// writeScoresCSV writes one row per cell: its NB201 string, each proxy's score, its
+// parameters and its table accuracies, for choosing how to combine proxies offline
+// (on the cifar10-val column).
+func writeScoresCSV(t *testing.T, path string, space *cells.NB201, archs []nas.Arch, proxies []Proxy,
+	scores map[Proxy][]float64, val, test, params []float64) {
+	var b strings.Builder
+	b.WriteString("arch")
+	for _, p := range proxies {
+		b.WriteString("," + string(p))
+	}
+	b.WriteString(",params,cifar10_val,cifar10_test\n")
+	for i, a := range archs {
+		text, err := space.Format(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(text)
+		for _, p := range proxies {
+			fmt.Fprintf(&b, ",%.9g", scores[p][i])
+		}
+		fmt.Fprintf(&b, ",%g,%g,%g\n", params[i], val[i], test[i])
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
 }
