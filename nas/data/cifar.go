@@ -45,6 +45,12 @@ func cifarTrainBatch(i int) string { return fmt.Sprintf("data_batch_%d.bin", i) 
 //
 // Images must be 32×32 and there must be exactly 10 classes.
 func LoadCIFAR10(path string) (train, test *Dataset, err error) {
+	return loadCIFAR10(path, nil)
+}
+
+// loadCIFAR10 is LoadCIFAR10, or with a pick, only the training images it
+// chooses (test is nil): those alone are decoded from an image folder.
+func loadCIFAR10(path string, pick pickFunc) (train, test *Dataset, err error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, wrapFileError(path, "", err)
@@ -53,17 +59,17 @@ func LoadCIFAR10(path string) (train, test *Dataset, err error) {
 	case st.IsDir():
 		switch {
 		case isFile(filepath.Join(path, cifarTrainBatch(1))):
-			train, test, err = LoadCIFAR10Bin(path)
+			train, test, err = picked(pick)(LoadCIFAR10Bin(path))
 		case isDir(filepath.Join(path, CIFAR10BinDir)):
-			train, test, err = LoadCIFAR10Bin(filepath.Join(path, CIFAR10BinDir))
+			train, test, err = picked(pick)(LoadCIFAR10Bin(filepath.Join(path, CIFAR10BinDir)))
 		case isDir(filepath.Join(path, "train")):
-			train, test, err = LoadImageFolder(path, CIFARSize, CIFARSize)
+			train, test, err = loadImageFolder(path, CIFARSize, CIFARSize, pick)
 		default:
 			return nil, nil, fileErrorf(path, "", "not a CIFAR-10 directory: no %s, %s/ or train/ inside",
 				cifarTrainBatch(1), CIFAR10BinDir)
 		}
 	case isTarGz(path):
-		train, test, err = loadTarGz(path, CIFARSize, CIFARSize)
+		train, test, err = loadTarGz(path, CIFARSize, CIFARSize, pick)
 	default:
 		return nil, nil, fileErrorf(path, "", "unsupported file type: want a directory, .tar.gz or .tgz")
 	}
@@ -74,7 +80,10 @@ func LoadCIFAR10(path string) (train, test *Dataset, err error) {
 		return nil, nil, fileErrorf(path, "", "found %d classes %v, want %d for CIFAR-10",
 			train.NumClasses, train.ClassNames, CIFAR10NumClasses)
 	}
-	train.Name, test.Name = "cifar10-train", "cifar10-test"
+	train.Name = "cifar10-train"
+	if test != nil {
+		test.Name = "cifar10-test"
+	}
 	return train, test, nil
 }
 

@@ -22,8 +22,39 @@ var cifarBinEntry = regexp.MustCompile(`^(data_batch_[1-5]\.bin|test_batch\.bin|
 // (…/data_batch_N.bin, …/test_batch.bin, …/batches.meta.txt) or an image
 // folder ([prefix/]train|test/<class>/<image>), and loads it. Entries under
 // __MACOSX/ and dot-files (such as "._" resource forks) are ignored, as are
-// files that fit neither layout.
-func loadTarGz(archive string, height, width int) (train, test *Dataset, err error) {
+// files that fit neither layout. With a pick, it loads only the training
+// images pick chooses, and test is nil: an image folder's other images are
+// never decoded.
+func loadTarGz(archive string, height, width int, pick pickFunc) (train, test *Dataset, err error) {
+	var pool *decoderPool // eager: images are decoded while the archive streams
+	if pick == nil {
+		pool = startDecoders()
+		defer pool.wait()
+	}
+	bins, items, err := readTarGz(archive, pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool.wait()
+	switch {
+	case len(bins) > 0 && len(items) > 0:
+		return nil, nil, fileErrorf(archive, "", "holds both CIFAR-10 .bin batches and a train/<class>/ image folder")
+	case len(bins) > 0:
+		train, test, err = assembleCIFARBin(archive, "", bins)
+		if err == nil && (height != 0 && height != CIFARSize || width != 0 && width != CIFARSize) {
+			err = fileErrorf(archive, "", "binary CIFAR-10 images are 32×32, want %d×%d", width, height)
+		}
+		return picked(pick)(train, test, err)
+	case len(items) > 0:
+		return assembleFolder(archive, "", items, height, width, pick)
+	}
+	return nil, nil, fileErrorf(archive, "", "no CIFAR-10 .bin batches nor train/<class>/ images inside")
+}
+
+// readTarGz reads the binary-release files and the image-folder entries of
+// archive (see loadTarGz), keeping their bytes; it submits each image to pool
+// (nil: none) as soon as it is read.
+func readTarGz(archive string, pool *decoderPool) (bins []binFile, items []*folderItem, err error) {
 	f, err := os.Open(archive)
 	if err != nil {
 		return nil, nil, wrapFileError(archive, "", err)
@@ -34,11 +65,7 @@ func loadTarGz(archive string, height, width int) (train, test *Dataset, err err
 		return nil, nil, fileErrorf(archive, "", "not a gzip file: %w", err)
 	}
 	tr := tar.NewReader(zr)
-	pool := startDecoders() // images are decoded while the archive streams
-	defer pool.wait()
 	var (
-		bins      []binFile
-		items     []*folderItem
 		prefix    string
 		prefixSet bool
 		last      string
@@ -92,20 +119,7 @@ func loadTarGz(archive string, height, width int) (train, test *Dataset, err err
 	if _, err := io.Copy(io.Discard, zr); err != nil {
 		return nil, nil, gzipError(archive, err)
 	}
-	pool.wait()
-	switch {
-	case len(bins) > 0 && len(items) > 0:
-		return nil, nil, fileErrorf(archive, "", "holds both CIFAR-10 .bin batches and a train/<class>/ image folder")
-	case len(bins) > 0:
-		train, test, err = assembleCIFARBin(archive, "", bins)
-		if err == nil && (height != 0 && height != CIFARSize || width != 0 && width != CIFARSize) {
-			err = fileErrorf(archive, "", "binary CIFAR-10 images are 32×32, want %d×%d", width, height)
-		}
-		return train, test, err
-	case len(items) > 0:
-		return assembleFolder(archive, "", items, height, width)
-	}
-	return nil, nil, fileErrorf(archive, "", "no CIFAR-10 .bin batches nor train/<class>/ images inside")
+	return bins, items, nil
 }
 
 // gzipError reports a failure of the gzip stream itself (a checksum that does not

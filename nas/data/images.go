@@ -14,6 +14,12 @@ var ImageSets = []string{"cifar10", "mnist", "fashion-mnist"}
 // for the MNISTs a directory of idx files); empty means the usual place:
 // cifar10-jpg.tar.gz in SharedDataDir, MNISTDir, FashionMNISTDir.
 func LoadNormalized(name, path string) (train, test *Dataset, err error) {
+	return loadNormalized(name, path, nil)
+}
+
+// loadNormalized is LoadNormalized, or with a pick, only the training images it
+// chooses (test is nil).
+func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err error) {
 	var mean, std []float32
 	switch name {
 	case "cifar10":
@@ -24,7 +30,7 @@ func LoadNormalized(name, path string) (train, test *Dataset, err error) {
 			}
 			path = filepath.Join(dir, "cifar10-jpg.tar.gz")
 		}
-		train, test, err = LoadCIFAR10(path)
+		train, test, err = loadCIFAR10(path, pick)
 		mean, std = CIFAR10Mean, CIFAR10Std
 	case "mnist", "fashion-mnist":
 		load, locate := LoadMNIST, MNISTDir
@@ -38,7 +44,7 @@ func LoadNormalized(name, path string) (train, test *Dataset, err error) {
 				return nil, nil, err
 			}
 		}
-		train, test, err = load(path)
+		train, test, err = picked(pick)(load(path))
 	default:
 		return nil, nil, fmt.Errorf("data: unknown image data set %q (have %v)", name, ImageSets)
 	}
@@ -46,6 +52,9 @@ func LoadNormalized(name, path string) (train, test *Dataset, err error) {
 		return nil, nil, err
 	}
 	for _, ds := range []*Dataset{train, test} {
+		if ds == nil {
+			continue // no test set: only picked training images were loaded
+		}
 		if err := Normalize(ds, mean, std); err != nil {
 			return nil, nil, err
 		}

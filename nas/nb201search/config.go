@@ -177,7 +177,7 @@ func Preset(name, strategy string, seed uint64) (Config, error) {
 	}
 	c := presetDefaults(p)
 	c.Preset, c.Strategy, c.Seed = name, strategy, seed
-	if strategy == "zero-cost" {
+	if strategy == zeroCost {
 		// Nothing to train: one pass of the rank agreement, and random cells as the control.
 		c.Epochs, c.Controls, c.ControlCandidates = 1, 10, 1
 	}

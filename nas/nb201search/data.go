@@ -17,8 +17,20 @@ const nb201SplitSeed = 201
 // Data are the images of a search: Train (from the train half) trains the shared
 // weights; Valid (the valid half) gives the controller's rewards; Score (random
 // ScoreImages of the valid half) is the fixed subset every architecture is scored on.
+//
+// A search that reads no image but the zero-cost proxies' minibatch loads only
+// that minibatch, as Proxy (loadProxyData), and none of the others.
 type Data struct {
 	Train, Valid, Score *data.Dataset
+	Proxy               *data.Dataset
+}
+
+// NumClasses is the number of classes of the images.
+func (d *Data) NumClasses() int {
+	if d.Train == nil && d.Proxy != nil {
+		return d.Proxy.NumClasses
+	}
+	return d.Train.NumClasses
 }
 
 // LoadData reads CIFAR-10 from dir (empty: cifar10-jpg.tar.gz in the shared data
@@ -47,21 +59,40 @@ func SplitData(cfg *Config, train *data.Dataset) (*Data, error) {
 	if d.Score, err = sample(valid, cfg.ScoreImages, nb201SplitSeed+2); err != nil {
 		return nil, err
 	}
-	if d.Train.Len() < cfg.BatchSize || d.Score.Len() < cfg.ScoreImages || d.Valid.Len() < cfg.BatchSize {
-		return nil, errors.Errorf("nb201search: %d training and %d validation images are too few for batches of %d and a scoring subset of %d",
-			d.Train.Len(), d.Valid.Len(), cfg.BatchSize, cfg.ScoreImages)
+	if err := checkSizes(cfg, d.Train.Len(), d.Valid.Len(), d.Score.Len()); err != nil {
+		return nil, err
 	}
 	return d, nil
+}
+
+// checkSizes refuses a split of train, valid and score images too small for the
+// configuration's batches and scoring subset.
+func checkSizes(cfg *Config, train, valid, score int) error {
+	if train < cfg.BatchSize || score < cfg.ScoreImages || valid < cfg.BatchSize {
+		return errors.Errorf("nb201search: %d training and %d validation images are too few for batches of %d and a scoring subset of %d",
+			train, valid, cfg.BatchSize, cfg.ScoreImages)
+	}
+	return nil
 }
 
 // sample is n images of ds drawn at random with seed, in a random order (ds itself
 // when n is 0 or not smaller than ds.Len()). Data sets stored class by class (the
 // JPEG archive) would otherwise give subsets of one class.
 func sample(ds *data.Dataset, n int, seed uint64) (*data.Dataset, error) {
-	if n <= 0 || n >= ds.Len() {
+	idx := sampleIndices(ds.Len(), n, seed)
+	if idx == nil {
 		return ds, nil
 	}
-	return ds.Subset(data.NewRand(seed).Perm(ds.Len())[:n])
+	return ds.Subset(idx)
+}
+
+// sampleIndices are the positions of the images sample keeps of a data set of
+// size images: nil when it keeps the data set itself.
+func sampleIndices(size, n int, seed uint64) []int {
+	if n <= 0 || n >= size {
+		return nil
+	}
+	return data.NewRand(seed).Perm(size)[:n]
 }
 
 // batch copies the images at idx of ds into new tensors: images [n, H, W, C] and

@@ -22,7 +22,7 @@ import (
 type Options struct {
 	Out      string            // output directory: result.json, history.jsonl, report.html
 	Backend  compute.Backend   // nil: backends.New()
-	Data     *Data             // nil: LoadData(cfg, DataPath)
+	Data     *Data             // nil: LoadData(cfg, DataPath); zero-cost: only its proxies' minibatch
 	DataPath string            // CIFAR-10 archive or directory; empty: the shared data dir
 	Table    *cells.NB201Table // nil: cells.DefaultNB201TablePath()
 	Progress io.Writer         // progress bars; nil: none
@@ -74,7 +74,11 @@ func New(cfg Config, opts Options) (*Search, error) {
 		}
 	}
 	if s.data == nil {
-		if s.data, err = LoadData(&cfg, opts.DataPath); err != nil {
+		load := LoadData
+		if cfg.Strategy == zeroCost { // it reads no image but the proxies' minibatch
+			load = loadProxyData
+		}
+		if s.data, err = load(&cfg, opts.DataPath); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +87,7 @@ func New(cfg Config, opts Options) (*Search, error) {
 	}
 	tc := TrainConfig{LRMax: cfg.LRMax, LRMin: cfg.LRMin, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay,
 		ClipNorm: cfg.ClipNorm, TotalSteps: cfg.TotalSteps()}
-	if s.net, err = NewSupernet(opts.Backend, cfg.Network(), s.data.Train.NumClasses, cfg.Seed, tc); err != nil {
+	if s.net, err = NewSupernet(opts.Backend, cfg.Network(), s.data.NumClasses(), cfg.Seed, tc); err != nil {
 		return nil, err
 	}
 	if s.strategy, err = strategies[cfg.Strategy](s); err != nil {
@@ -226,7 +230,7 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 	rec := EpochRecord{Epoch: epoch + 1}
 	s.trainLoss, s.trainOK, s.trainSteps, s.trained = 0, 0, 0, s.trained[:0]
 	bar := progress.New(s.opts.Progress, fmt.Sprintf("epoch %d/%d %s", epoch+1, s.cfg.Epochs, s.cfg.Strategy), s.cfg.StepsPerEpoch)
-	order := streamRand(s.cfg.Seed, "order", epoch).Perm(s.data.Train.Len())
+	var order []int // the epoch's order of Train, drawn once a step trains
 	for step := range s.cfg.StepsPerEpoch {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -236,6 +240,9 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 			return err
 		}
 		if ok {
+			if order == nil {
+				order = streamRand(s.cfg.Seed, "order", epoch).Perm(s.data.Train.Len())
+			}
 			if err := s.trainStep(a, epoch, step, order); err != nil {
 				return err
 			}
@@ -347,11 +354,13 @@ func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
 	res.Arch = res.Pick.Arch
 	res.PickSeconds = time.Since(t0).Seconds()
 	t0 = time.Now()
+	bar := s.newScoreBar("control: random cells", s.cfg.Controls*s.controlCandidates())
+	defer bar.Done()
 	for k := range s.cfg.Controls {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		p, err := s.controlSearch(k)
+		p, err := s.controlSearch(k, bar)
 		if err != nil {
 			return nil, err
 		}

@@ -190,9 +190,11 @@ func (e *enasStrategy) Pick(s *Search) (Pick, error) {
 
 // bestOf scores archs and returns the best (the first on ties).
 func (s *Search) bestOf(archs []nas.Arch) (Pick, error) {
+	bar := s.newScoreBar("pick: controller samples", len(archs))
+	defer bar.Done()
 	p := Pick{Score: -1}
 	for _, a := range archs {
-		sc, err := s.Evaluate(a)
+		sc, err := bar.evaluate(a)
 		if err != nil {
 			return Pick{}, err
 		}
@@ -207,24 +209,29 @@ func (s *Search) bestOf(archs []nas.Arch) (Pick, error) {
 // RandomSearch scores Candidates random cells (drawn from a generator of the run's
 // seed and stream) and keeps the best.
 func (s *Search) RandomSearch(stream uint64) (Pick, error) {
-	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)), s.cfg.Candidates)
+	bar := s.newScoreBar("pick: random cells", s.cfg.Candidates)
+	defer bar.Done()
+	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, stream)), s.cfg.Candidates, bar)
 }
 
 // controlSearch is control search k: the best-scored of ControlCandidates (or
-// Candidates) random cells.
-func (s *Search) controlSearch(k int) (Pick, error) {
-	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, uint64(0xc0de00+k))), s.controlCandidates())
+// Candidates) random cells, counted on bar.
+func (s *Search) controlSearch(k int, bar *scoreBar) (Pick, error) {
+	return s.searchWith(controllers.NewRandom(s.space, subSeed(s.cfg.Seed, uint64(0xc0de00+k))), s.controlCandidates(), bar)
 }
 
 // SearchWith runs nas.Search with ctrl over Candidates distinct architectures
 // scored by s.Evaluate.
 func (s *Search) SearchWith(ctrl nas.Controller) (Pick, error) {
-	return s.searchWith(ctrl, s.cfg.Candidates)
+	bar := s.newScoreBar("pick: search", s.cfg.Candidates)
+	defer bar.Done()
+	return s.searchWith(ctrl, s.cfg.Candidates, bar)
 }
 
-// searchWith runs nas.Search with ctrl over n distinct architectures.
-func (s *Search) searchWith(ctrl nas.Controller, n int) (Pick, error) {
-	h, err := nas.Search(ctrl, s.Evaluate, nas.SearchConfig{Queries: n})
+// searchWith runs nas.Search with ctrl over n distinct architectures, counting
+// each scored one on bar.
+func (s *Search) searchWith(ctrl nas.Controller, n int, bar *scoreBar) (Pick, error) {
+	h, err := nas.Search(ctrl, bar.evaluate, nas.SearchConfig{Queries: n})
 	if err != nil {
 		return Pick{}, err
 	}

@@ -10,6 +10,9 @@ import (
 	"github.com/gonas/gonas/nas/zerocost"
 )
 
+// zeroCost is the zero-cost strategy's name.
+const zeroCost = "zero-cost"
+
 // zeroCostBatch is the minibatch the proxies see (64 images, as measured in
 // BENCHMARKS.md "Zero-cost evaluators on NAS-Bench-201").
 const zeroCostBatch = 64
@@ -30,11 +33,11 @@ type zeroCostStrategy struct {
 }
 
 func newZeroCostStrategy(s *Search) (Strategy, error) {
-	b, err := zerocost.SampleBatch(s.data.Train, zeroCostBatch, subSeed(s.cfg.Seed, 0x2e60))
+	b, err := s.data.proxyBatch(s.cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
-	scorer, err := zerocost.NewScorer(s.opts.Backend, b, s.data.Train.NumClasses, subSeed(s.cfg.Seed, 0x2e61))
+	scorer, err := zerocost.NewScorer(s.opts.Backend, b, s.data.NumClasses(), subSeed(s.cfg.Seed, 0x2e61))
 	if err != nil {
 		return nil, err
 	}

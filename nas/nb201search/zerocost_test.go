@@ -2,6 +2,8 @@ package nb201search
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gonas/gonas/cells"
@@ -58,5 +60,36 @@ func TestZeroCostStrategy(t *testing.T) {
 	again, err := s.Evaluate(a)
 	if err != nil || again != res.Pick.Score || again < 0 || again > 2 {
 		t.Errorf("pick score %v, again %v (%v): want the same, in [0, 2] (two proxies)", res.Pick.Score, again, err)
+	}
+
+	// Given no Data, the search loads only the proxies' minibatch and finds the same;
+	// its pick and control show their progress.
+	var progress strings.Builder
+	lazy, err := New(cfg, Options{Out: t.TempDir(), Table: table, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lazy.Close()
+	if ld := lazy.Data(); ld.Train != nil || ld.Proxy == nil || ld.Proxy.Len() != zeroCostBatch {
+		t.Fatalf("lazy search data %+v: want only the proxy minibatch", ld)
+	}
+	lres, err := lazy.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*Result{res, lres} {
+		r.SearchSeconds, r.PickSeconds, r.ControlSeconds, r.Seconds, r.Date = 0, 0, 0, 0, ""
+	}
+	if !reflect.DeepEqual(lres, res) {
+		t.Errorf("lazily loaded search:\n%+v\nwant the eager one's:\n%+v", lres, res)
+	}
+	for _, line := range []string{"pick: random cells: 6/6 100%", "control: random cells: 3/3 100%"} {
+		if !strings.Contains(progress.String(), line) {
+			t.Errorf("progress output %q does not say %q", progress.String(), line)
+		}
+	}
+	eh, lh := s.History()[0], lazy.History()[0]
+	if eh.TauVal != lh.TauVal || eh.ScoreMean != lh.ScoreMean {
+		t.Errorf("rank agreement τ %v, score mean %v; eager search's %v, %v", lh.TauVal, lh.ScoreMean, eh.TauVal, eh.ScoreMean)
 	}
 }

@@ -53,15 +53,24 @@ func NewScorer(backend compute.Backend, batch *data.Batch, classes int, seed uin
 
 // SampleBatch draws n distinct images of ds at random (seeded) as a minibatch.
 func SampleBatch(ds *data.Dataset, n int, seed uint64) (*data.Batch, error) {
-	if n < 1 || n > ds.Len() {
-		return nil, errors.Errorf("zerocost: cannot draw %d images from %q, which has %d", n, ds.Name, ds.Len())
+	indices, err := SampleIndices(ds.Len(), n, seed)
+	if err != nil {
+		return nil, errors.WithMessagef(err, "zerocost: minibatch of %q", ds.Name)
 	}
-	indices := data.NewRand(seed).Perm(ds.Len())[:n]
 	b := ds.NewBatch(n)
 	if err := ds.Batch(indices, b); err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// SampleIndices are the positions of the n images SampleBatch draws with seed
+// from a data set of size images.
+func SampleIndices(size, n int, seed uint64) ([]int, error) {
+	if n < 1 || n > size {
+		return nil, errors.Errorf("zerocost: cannot draw %d images from %d", n, size)
+	}
+	return data.NewRand(seed).Perm(size)[:n], nil
 }
 
 // Classes is the number of outputs the scored networks must have.
