@@ -13,13 +13,13 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/nn"
 	"github.com/gonas/gonas/nas/optim"
 )
 
 var backend = sync.OnceValue(func() compute.Backend {
-	b, err := nas.NewBackend()
+	b, err := backends.New()
 	if err != nil {
 		panic(err)
 	}

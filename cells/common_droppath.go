@@ -16,7 +16,7 @@ package cells
 //
 // where i is the cell's position among the network's cells (0-based; NASNet's
 // ImageNet stem cells count, as TensorFlow's total_num_cells) and progress is
-// nas.TrainingProgress: 0 at the first training step, 1 at the last. So every
+// train.TrainingProgress: 0 at the first training step, 1 at the last. So every
 // cell keeps everything at the start, and the last cell reaches DropPathKeep at
 // the end. The references take progress = step/steps (NASNet) or (step+1)/steps
 // (ENAS); step/(steps-1) here makes both ends exact. GoMLX's layers.DropPath
@@ -37,7 +37,7 @@ import (
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/support/exceptions"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -56,7 +56,7 @@ func checkKeep(space, field string, keep float64) error {
 type pathDrop struct {
 	final    float64 // DropPathKeep
 	cells    int     // cells in the network, stem cells included
-	progress *Node   // nas.TrainingProgress, in the network's dtype
+	progress *Node   // train.TrainingProgress, in the network's dtype
 }
 
 // startDropPath sets up drop-path for a network of cfg on images x: none when
@@ -71,9 +71,9 @@ func (n *cnet) startDropPath(scope *model.Scope, x fmap, cfg stackConfig) {
 	if !scope.IsTraining(g) {
 		return
 	}
-	p := nas.TrainingProgress(scope.Store(), g)
+	p := train.TrainingProgress(scope.Store(), g)
 	if p == nil {
-		exceptions.Panicf("cells: drop-path (keep %g) needs the training progress: call nas.SetTrainingSteps in the training step's model function (nas.TrainClassifier and the ENAS search do)", cfg.dropPathKeep)
+		exceptions.Panicf("cells: drop-path (keep %g) needs the training progress: call train.SetTrainingSteps in the training step's model function (train.Classifier and the ENAS search do)", cfg.dropPathKeep)
 	}
 	n.drop = &pathDrop{final: cfg.dropPathKeep, cells: cfg.totalCells(), progress: ConvertDType(p, x.x.DType())}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gonas/gonas/kernels/kerneltest"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // regularized returns a copy of the test-size space s with drop-path and dropout
@@ -58,7 +59,7 @@ func logitsAt(t *testing.T, s nas.ImageSpace, store *model.Store, a nas.Arch, im
 	return tensors.MustCopyFlatData[float32](runModel(t, store, m, images, func(g *Graph) {
 		store.SetTraining(g, training)
 		if total > 0 {
-			nas.SetTrainingSteps(g, total)
+			train.SetTrainingSteps(g, total)
 		}
 	}))
 }
@@ -135,8 +136,8 @@ func TestDropPathNeedsTrainingProgress(t *testing.T) {
 		store.SetTraining(x.Graph(), true)
 		return m(scope, x)
 	}, testImages(1, 2, 16))
-	if err == nil || !strings.Contains(err.Error(), "nas.SetTrainingSteps") {
-		t.Errorf("error %v, want one naming nas.SetTrainingSteps", err)
+	if err == nil || !strings.Contains(err.Error(), "train.SetTrainingSteps") {
+		t.Errorf("error %v, want one naming train.SetTrainingSteps", err)
 	}
 }
 

@@ -11,11 +11,12 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train"
+	gomlxtrain "github.com/gomlx/gomlx/ml/train"
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/train"
 )
 
 var cellBackend = sync.OnceValue(func() compute.Backend {
@@ -126,7 +127,7 @@ func checkBuilds(t *testing.T, s cellSpace, a nas.Arch, size int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := nas.CountParameters(store); got != params {
+	if got := train.CountParameters(store); got != params {
 		t.Errorf("%s: the built network has %d parameters, Cost says %d", a, got, params)
 	}
 	want := usedParams(t, s, a, size, 10)
@@ -178,16 +179,16 @@ func checkTrainingStepTouchesOnlyItsWeights(t *testing.T, s cellSpace, a, b nas.
 	if err != nil {
 		t.Fatal(err)
 	}
-	trainer := train.NewTrainer(cellBackend(), store, func(scope *model.Scope, x *Node) *Node { return m(scope, x) },
+	trainer := gomlxtrain.NewTrainer(cellBackend(), store, func(scope *model.Scope, x *Node) *Node { return m(scope, x) },
 		loss.SparseCategoricalCrossEntropyLogits, optimizer.StochasticGradientDescent().WithLearningRate(0.1).Done(), nil, nil)
 	images := testImages(3, 2, size)
 	labels := tensors.FromFlatDataAndDimensions([]int32{1, 7}, 2, 1)
 	// A first step creates and initialises a's own variables; compare across the second.
-	if _, err := trainer.TrainStep(train.Batch{Inputs: []*tensors.Tensor{images}, Labels: []*tensors.Tensor{labels}}); err != nil {
+	if _, err := trainer.TrainStep(gomlxtrain.Batch{Inputs: []*tensors.Tensor{images}, Labels: []*tensors.Tensor{labels}}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(store)
-	if _, err := trainer.TrainStep(train.Batch{Inputs: []*tensors.Tensor{testImages(3, 2, size)}, Labels: []*tensors.Tensor{tensors.FromFlatDataAndDimensions([]int32{1, 7}, 2, 1)}}); err != nil {
+	if _, err := trainer.TrainStep(gomlxtrain.Batch{Inputs: []*tensors.Tensor{testImages(3, 2, size)}, Labels: []*tensors.Tensor{tensors.FromFlatDataAndDimensions([]int32{1, 7}, 2, 1)}}); err != nil {
 		t.Fatal(err)
 	}
 	after := snapshot(store)
@@ -265,7 +266,7 @@ func checkSharing(t *testing.T, s cellSpace, a, b nas.Arch, size, minShared int)
 			union += n
 		}
 	}
-	if got := nas.CountParameters(store); got != union {
+	if got := train.CountParameters(store); got != union {
 		t.Errorf("store with %s and %s holds %d parameters, want the union %d", a, b, got, union)
 	}
 	if shared < minShared {

@@ -157,7 +157,7 @@ func (s *ENASMacro) Parse(text string) (nas.Arch, error) {
 	if err := s.checkConfig(); err != nil {
 		return nas.Arch{}, err
 	}
-	in := nas.NewIntString("enas-macro", text)
+	in := NewIntString("enas-macro", text)
 	a := nas.Arch{Space: s.Name()}
 	for j := range s.Layers {
 		op, err := in.Next(len(MacroOps), fmt.Sprintf("the op of layer %d", j))
@@ -181,7 +181,7 @@ func (s *ENASMacro) Format(a nas.Arch) (string, error) {
 	if err := s.Validate(a); err != nil {
 		return "", err
 	}
-	return nas.FormatInts(a.Choices), nil
+	return FormatInts(a.Choices), nil
 }
 
 // ImageModel returns the network of architecture a (see the file comment).

@@ -18,6 +18,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // enasBackend is the embedded pure-Go backend of the package's tests (cellBackend),
@@ -201,7 +202,7 @@ func TestENASMacroRandomArchitectures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := nas.CountParameters(store); got != params {
+		if got := train.CountParameters(store); got != params {
 			t.Errorf("arch %q (fixed %v): store holds %d parameters, Cost says %d", text, fixed.Fixed, got, params)
 		}
 		other, _ := fixed.ImageModel(enasRandomArch(s, rng), 10)

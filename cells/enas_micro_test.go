@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // smallENASMicro is the ENAS micro space at test size: C=8, one normal cell per
@@ -85,7 +86,7 @@ func TestENASMicroParamsByHand(t *testing.T) {
 	}
 	store := model.NewStore()
 	forward(t, s, store, a, testImages(8, 2, 16), 10)
-	if n := nas.CountParameters(store); n != want {
+	if n := train.CountParameters(store); n != want {
 		t.Errorf("ENAS paper cells at C=8, N=1: the built network has %d parameters, by hand %d", n, want)
 	}
 }

@@ -14,12 +14,12 @@ package cells
 // The new state h_t is the average of the loose ends, the nodes no other node reads.
 // The reference's search child adds batch norm inside the cell; its fixed child,
 // which trains the found cell, does not, and neither does this one. Dropout is left
-// out. nas.NewLanguageModel wraps a cell into an embedding-cell-softmax language
+// out. train.NewLanguageModel wraps a cell into an embedding-cell-softmax language
 // model unrolled over a BPTT window.
 //
 // Weight keys (ENAS weight sharing, the reference's per-(node, previous node,
 // activation) slices of its shared matrices), under the cell's scope ("cell" in
-// nas.NewLanguageModel):
+// train.NewLanguageModel):
 //
 //	node1/{f}/weights             [input+hidden, 2·hidden], for x_t and h_{t-1}
 //	node{k}/from{p}/{f}/weights   [hidden, 2·hidden]
@@ -137,7 +137,7 @@ func (s *ENASRNN) Parse(text string) (nas.Arch, error) {
 	if s.Nodes < 1 {
 		return nas.Arch{}, errors.Errorf("enas-rnn: need at least 1 node, have %d", s.Nodes)
 	}
-	in := nas.NewIntString("enas-rnn", text)
+	in := NewIntString("enas-rnn", text)
 	a := nas.Arch{Space: s.Name()}
 	for k := 1; k <= s.Nodes; k++ {
 		if k > 1 {
@@ -161,7 +161,7 @@ func (s *ENASRNN) Format(a nas.Arch) (string, error) {
 	if err := s.Validate(a); err != nil {
 		return "", err
 	}
-	return nas.FormatInts(a.Choices), nil
+	return FormatInts(a.Choices), nil
 }
 
 // Cell returns the recurrent cell of architecture a (see the file comment).

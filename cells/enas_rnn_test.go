@@ -15,6 +15,7 @@ import (
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // The small language model of the tests: vocabulary 50, embedding and state 16,
@@ -41,13 +42,13 @@ func rnnState(seed uint64) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(h, rnnBatch, rnnHidden)
 }
 
-func rnnLM(t *testing.T, s *ENASRNN, a nas.Arch, tie bool) nas.LanguageModel {
+func rnnLM(t *testing.T, s *ENASRNN, a nas.Arch, tie bool) train.LanguageModel {
 	t.Helper()
 	cell, err := s.Cell(a, rnnHidden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lm, err := nas.NewLanguageModel(cell, nas.LMConfig{Vocab: rnnVocab, Embed: rnnHidden, Hidden: rnnHidden, TieWeights: tie})
+	lm, err := train.NewLanguageModel(cell, train.LMConfig{Vocab: rnnVocab, Embed: rnnHidden, Hidden: rnnHidden, TieWeights: tie})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,13 +57,13 @@ func rnnLM(t *testing.T, s *ENASRNN, a nas.Arch, tie bool) nas.LanguageModel {
 
 // rnnTrainExec runs one step of opt on the mean next-token loss and returns the
 // loss and the final state.
-func rnnTrainExec(t *testing.T, store *model.Store, lm nas.LanguageModel, opt *optim.SGDConfig) *model.Exec {
+func rnnTrainExec(t *testing.T, store *model.Store, lm train.LanguageModel, opt *optim.SGDConfig) *model.Exec {
 	t.Helper()
 	o := opt.Done()
 	exec, err := model.NewExec(enasBackend(), store, func(scope *model.Scope, tokens, targets, h0 *Node) []*Node {
 		store.SetTraining(tokens.Graph(), true)
 		logits, hT := lm(scope, tokens, h0)
-		loss := nas.LanguageModelLoss(logits, targets)
+		loss := train.LanguageModelLoss(logits, targets)
 		o.UpdateGraph(scope, tokens.Graph(), loss)
 		return []*Node{loss, hT}
 	})
@@ -243,7 +244,7 @@ func TestENASRNNRandomArchitectures(t *testing.T) {
 		if !tie {
 			params, used = params+h*v+v, used+2
 		}
-		if got := nas.CountParameters(store); got != params {
+		if got := train.CountParameters(store); got != params {
 			t.Errorf("%q (tied %v): %d parameters, want %d", text, tie, got, params)
 		}
 		rnnForward(t, store, rnnLM(t, s, enasRandomArch(s, rng), tie), tokens, h0)
@@ -263,7 +264,7 @@ func TestENASRNNRandomArchitectures(t *testing.T) {
 }
 
 // rnnForward runs lm once and returns the logits and the final state.
-func rnnForward(t *testing.T, store *model.Store, lm nas.LanguageModel, tokens, h0 *tensors.Tensor) []*tensors.Tensor {
+func rnnForward(t *testing.T, store *model.Store, lm train.LanguageModel, tokens, h0 *tensors.Tensor) []*tensors.Tensor {
 	t.Helper()
 	outs, err := model.MustNewExec(enasBackend(), store, func(scope *model.Scope, tokens, h0 *Node) []*Node {
 		logits, hT := lm(scope, tokens, h0)
@@ -292,7 +293,7 @@ func TestENASRNNParameterCount(t *testing.T) {
 		if !tie {
 			want += 16*50 + 50 // 8306
 		}
-		if got := nas.CountParameters(store); got != want {
+		if got := train.CountParameters(store); got != want {
 			t.Errorf("tied=%v: %d parameters, want %d", tie, got, want)
 		}
 	}
@@ -367,7 +368,7 @@ func TestENASRNNTrainsOnPTB(t *testing.T) {
 	a, _ := s.Parse(ENASPaperRNNCell)
 	cell, _ := s.Cell(a, hidden)
 	vocab := ptb.Vocab.Len()
-	lm, err := nas.NewLanguageModel(cell, nas.LMConfig{Vocab: vocab, Embed: hidden, Hidden: hidden, TieWeights: true})
+	lm, err := train.NewLanguageModel(cell, train.LMConfig{Vocab: vocab, Embed: hidden, Hidden: hidden, TieWeights: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,8 +376,8 @@ func TestENASRNNTrainsOnPTB(t *testing.T) {
 	if err := store.SetRNGStateFromSeed(1); err != nil {
 		t.Fatal(err)
 	}
-	res, err := nas.TrainLanguageModel(enasBackend(), store, lm, hidden, ptb.Train[:60000],
-		nas.LMTrainConfig{BatchSize: 8, BPTT: 15, Steps: 300, LearningRate: 20, ClipNorm: 0.25})
+	res, err := train.TrainLanguageModel(enasBackend(), store, lm, hidden, ptb.Train[:60000],
+		train.LMTrainConfig{BatchSize: 8, BPTT: 15, Steps: 300, LearningRate: 20, ClipNorm: 0.25})
 	if err != nil {
 		t.Fatal(err)
 	}

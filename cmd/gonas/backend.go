@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gonas/gonas/kernels"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/pkg/errors"
 )
 
@@ -17,7 +17,7 @@ func runBackend(args []string) error {
 	fs := flag.NewFlagSet("backend", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gonas backend\n\nPrints the backend GoNAS uses: GOMLX_BACKEND when set, else XLA when a PJRT plugin is\n"+
-			"installed (never downloaded unless "+nas.XLAAutoInstallEnv+"=1), else the embedded gonas backend.")
+			"installed (never downloaded unless "+backends.XLAAutoInstallEnv+"=1), else the embedded gonas backend.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -25,13 +25,13 @@ func runBackend(args []string) error {
 	if fs.NArg() > 0 {
 		return errors.Errorf("unexpected arguments %q", fs.Args())
 	}
-	b, err := nas.NewBackend()
+	b, err := backends.New()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("backend=%s\ndescription=%s\n", b.String(), nas.BackendDescription(b))
+	fmt.Printf("backend=%s\ndescription=%s\n", b.String(), backends.Description(b))
 	if b.String() == kernels.BackendName {
-		fmt.Printf("parallelism=%d\n", nas.KernelParallelism())
+		fmt.Printf("parallelism=%d\n", backends.KernelParallelism())
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/plot"
 	"github.com/pkg/errors"
 )
 
@@ -295,9 +296,9 @@ func writeBench201CSV(path string, runs []bench201Run) error {
 // writeBench201Plot draws each strategy's mean best-so-far validation accuracy (%)
 // against the number of queries, shaded ± one standard error.
 func writeBench201Plot(path string, r *bench201Report) error {
-	var series []nas.CurveSeries
+	var series []plot.CurveSeries
 	for _, s := range r.Summaries {
-		cs := nas.CurveSeries{Name: s.Strategy}
+		cs := plot.CurveSeries{Name: s.Strategy}
 		for i, m := range s.CurveMean {
 			cs.Y = append(cs.Y, 100*m)
 			cs.Band = append(cs.Band, 100*s.CurveStd[i]/math.Sqrt(float64(s.Runs)))
@@ -308,7 +309,7 @@ func writeBench201Plot(path string, r *bench201Report) error {
 	if err != nil {
 		return err
 	}
-	chart := nas.CurveChart{
+	chart := plot.CurveChart{
 		Title:  fmt.Sprintf("NAS-Bench-201 %s: best validation accuracy so far (%d runs, mean ± s.e.)", r.Dataset, r.Runs),
 		XLabel: "queries (distinct architectures evaluated)", YLabel: "validation accuracy (%)",
 	}

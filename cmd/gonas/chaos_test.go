@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/multitrial"
 	"github.com/gonas/gonas/nas/natsexec"
 	"github.com/gonas/gonas/nas/natsexec/natstest"
@@ -103,7 +104,7 @@ func TestChaosSearch(t *testing.T) {
 		}
 	}
 
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}

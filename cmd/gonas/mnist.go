@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // mnistReport is what `gonas mnist` writes to <out>/report.json.
@@ -70,12 +71,12 @@ func runMNIST(args []string) error {
 			return err
 		}
 	}
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		return err
 	}
 	fmt.Printf("dataset=%s train=%d test=%d backend=%s\n", name, trainSet.Len(), testSet.Len(), backend.String())
-	res, _, err := nas.TrainClassifier(backend, nas.SimpleCNN(10, 32, 64), trainSet, testSet, nas.TrainConfig{
+	res, _, err := train.Classifier(backend, train.SimpleCNN(10, 32, 64), trainSet, testSet, train.Config{
 		Epochs: *epochs, BatchSize: *batch, LearningRate: *lr, MinLR: *lr / 100, Momentum: 0.9,
 		WeightDecay: 5e-4, Seed: *seed, Progress: os.Stderr,
 	})

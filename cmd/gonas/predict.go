@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/choice"
 	_ "github.com/gonas/gonas/nas/choice/models" // the registered models a saved model may name
 	"github.com/pkg/errors"
@@ -36,7 +36,7 @@ func predict(args []string, w io.Writer) error {
 		fs.Usage()
 		return errors.New("--model and at least one input are required")
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		return err
 	}

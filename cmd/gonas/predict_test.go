@@ -10,9 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/choice"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // writeCSV writes a table of two features whose class is the sign of a.
@@ -44,15 +45,15 @@ func TestPredictClassifiesCSVRowsWithASavedModel(t *testing.T) {
 	dir := t.TempDir()
 	trainCSV := filepath.Join(dir, "train.csv")
 	writeCSV(t, trainCSV, 64, true)
-	train, features, err := data.LoadCSV(trainCSV, "kind")
+	trainSet, features, err := data.LoadCSV(trainCSV, "kind")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mean, std, err := data.Standardize(train)
+	mean, std, err := data.Standardize(trainSet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	space, err := choice.NewRegistered("mlp", train.NumClasses, 1, 1, len(features))
+	space, err := choice.NewRegistered("mlp", trainSet.NumClasses, 1, 1, len(features))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +61,13 @@ func TestPredictClassifiesCSVRowsWithASavedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	modelDir := filepath.Join(dir, "model")
-	cfg := nas.TrainConfig{Epochs: 20, BatchSize: 16, LearningRate: 0.1, Momentum: 0.9, Seed: 1}
-	res, err := choice.Retrain(backend, space, arch, train, train, cfg, choice.Preprocessing{Mean: mean, Std: std, Features: features}, modelDir)
+	cfg := train.Config{Epochs: 20, BatchSize: 16, LearningRate: 0.1, Momentum: 0.9, Seed: 1}
+	res, err := choice.Retrain(backend, space, arch, trainSet, trainSet, cfg, choice.Preprocessing{Mean: mean, Std: std, Features: features}, modelDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestPredictClassifiesImagesWithASavedModel(t *testing.T) {
 			writePNG(t, filepath.Join(folder, c, fmt.Sprintf("%02d.png", i)), 8, 8, v+uint8(i))
 		}
 	}
-	train, err := data.LoadClassFolder(folder, 1)
+	trainSet, err := data.LoadClassFolder(folder, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +135,13 @@ func TestPredictClassifiesImagesWithASavedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	modelDir := filepath.Join(dir, "model")
-	cfg := nas.TrainConfig{Epochs: 10, BatchSize: 16, LearningRate: 0.05, Momentum: 0.9, Seed: 2}
-	if _, err := choice.Retrain(backend, space, arch, train, train, cfg, choice.Preprocessing{}, modelDir); err != nil {
+	cfg := train.Config{Epochs: 10, BatchSize: 16, LearningRate: 0.05, Momentum: 0.9, Seed: 2}
+	if _, err := choice.Retrain(backend, space, arch, trainSet, trainSet, cfg, choice.Preprocessing{}, modelDir); err != nil {
 		t.Fatal(err)
 	}
 	dark, light := filepath.Join(dir, "dark.png"), filepath.Join(dir, "light.png")

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/enas"
 	"github.com/pkg/errors"
@@ -71,7 +71,7 @@ func runRetrain(args []string) error {
 	if err != nil {
 		return err
 	}
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		return err
 	}

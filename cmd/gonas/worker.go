@@ -10,7 +10,7 @@ import (
 	"syscall"
 
 	"github.com/gonas/gonas/kernels"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/multitrial"
 	"github.com/gonas/gonas/nas/natsexec"
 	"github.com/pkg/errors"
@@ -62,7 +62,7 @@ func runWorker(args []string) error {
 			return errors.Errorf("--data-root %s: not a directory", r)
 		}
 	}
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		return err
 	}

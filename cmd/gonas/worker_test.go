@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/multitrial"
 	"github.com/gonas/gonas/nas/natsexec"
 	"github.com/gonas/gonas/nas/natsexec/natstest"
@@ -102,7 +103,7 @@ func TestWorkersRunASearchDespiteAKill(t *testing.T) {
 	}
 	checkRecordedOnce(t, url, search, allTrialIDs(got))
 
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}

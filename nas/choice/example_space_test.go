@@ -5,6 +5,7 @@ import (
 
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/choice"
 	"github.com/gonas/gonas/nas/choice/models"
 	"github.com/gonas/gonas/nas/data"
@@ -55,7 +56,7 @@ func ExampleShared() {
 	}
 	ds, _ := data.FromRows("blobs", rows, labels, 2)
 	space, _ := choice.New("mlp", models.MLP(2), 1, 1, 2)
-	backend, _ := nas.DefaultBackend()
+	backend, _ := backends.Default()
 	shared, err := choice.NewShared(backend, space, ds, ds, choice.SharedConfig{BatchSize: 16, StepsPerArch: 3})
 	if err != nil {
 		panic(err)

@@ -10,9 +10,11 @@ import (
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/choice"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/nn"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // Net is a user's model with six choices: the width, the stem, the depth, the op of
@@ -41,31 +43,31 @@ func Net(scope *model.Scope, x *Node) *Node {
 func Example() {
 	// Fashion-MNIST from its Debian package; MNIST (in a Go module) where it is missing.
 	mean, std := data.FashionMNISTMean, data.FashionMNISTStd
-	train, test, err := data.LoadNormalized("fashion-mnist", "")
+	trainSet, test, err := data.LoadNormalized("fashion-mnist", "")
 	if err != nil {
 		mean, std = data.MNISTMean, data.MNISTStd
-		if train, test, err = data.LoadNormalized("mnist", ""); err != nil {
+		if trainSet, test, err = data.LoadNormalized("mnist", ""); err != nil {
 			panic(err)
 		}
 	}
-	train, _ = data.First(train, 600)
-	train, valid, _ := data.SplitValidation(train, 200, 1)
+	trainSet, _ = data.First(trainSet, 600)
+	trainSet, valid, _ := data.SplitValidation(trainSet, 200, 1)
 	test, _ = data.First(test, 200)
-	backend, _ := nas.DefaultBackend()
+	backend, _ := backends.Default()
 
 	space, err := choice.New("net", Net, 28, 28, 1)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(space)
-	quick := nas.TrainConfig{Epochs: 1, BatchSize: 50, LearningRate: 0.05, Momentum: 0.9, Seed: 1}
+	quick := train.Config{Epochs: 1, BatchSize: 50, LearningRate: 0.05, Momentum: 0.9, Seed: 1}
 	var best nas.Arch
 	for _, cfg := range []choice.SearchConfig{
 		{Strategy: "reinforce", Queries: 4, Train: quick},
 		{Strategy: "evolution", Queries: 4, Train: quick},
 		{Strategy: "reinforce", Queries: 12, Shared: &choice.SharedConfig{StepsPerArch: 4}},
 	} {
-		h, err := choice.Search(backend, space, train, valid, cfg)
+		h, err := choice.Search(backend, space, trainSet, valid, cfg)
 		if err != nil {
 			panic(err)
 		}
@@ -76,7 +78,7 @@ func Example() {
 	dir := filepath.Join(os.TempDir(), "gonas-example-net")
 	defer os.RemoveAll(dir)
 	prep := choice.Preprocessing{Mean: mean, Std: std} // how the images were normalised
-	if _, err := choice.Retrain(backend, space, best, train, test, quick, prep, dir); err != nil {
+	if _, err := choice.Retrain(backend, space, best, trainSet, test, quick, prep, dir); err != nil {
 		panic(err)
 	}
 	clf, err := choice.LoadSpace(backend, dir, space)

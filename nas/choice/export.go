@@ -12,6 +12,7 @@ import (
 	"github.com/gonas/gonas/nas"
 	nascheckpoint "github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -48,20 +49,20 @@ type Preprocessing struct {
 	Features  []string
 }
 
-// Retrain trains architecture a of s from scratch on train (nas.TrainClassifier),
+// Retrain trains architecture a of s from scratch on trainSet (train.Classifier),
 // measures it on test and saves it in dir (see Save).
-func Retrain(backend compute.Backend, s *Space, a nas.Arch, train, test *data.Dataset, cfg nas.TrainConfig, prep Preprocessing, dir string) (*nas.TrainResult, error) {
-	m, err := s.ImageModel(a, train.NumClasses)
+func Retrain(backend compute.Backend, s *Space, a nas.Arch, trainSet, test *data.Dataset, cfg train.Config, prep Preprocessing, dir string) (*train.Result, error) {
+	m, err := s.ImageModel(a, trainSet.NumClasses)
 	if err != nil {
 		return nil, err
 	}
-	res, store, err := nas.TrainClassifier(backend, m, train, test, cfg)
+	res, store, err := train.Classifier(backend, m, trainSet, test, cfg)
 	if err != nil {
 		return nil, errors.WithMessagef(err, "retraining %s", s.Name())
 	}
-	classes := train.ClassNames
+	classes := trainSet.ClassNames
 	if classes == nil {
-		for i := range train.NumClasses {
+		for i := range trainSet.NumClasses {
 			classes = append(classes, strconv.Itoa(i))
 		}
 	}

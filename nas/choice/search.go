@@ -5,6 +5,7 @@ import (
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -19,7 +20,7 @@ type SearchConfig struct {
 	// trained a few steps in one store, then scored on validation minibatches.
 	// Otherwise each is trained from scratch with Train and scored on all of valid.
 	Shared *SharedConfig
-	Train  nas.TrainConfig
+	Train  train.Config
 
 	LSTM       controllers.LSTMConfig // REINFORCE's controller; zero: controllers.NB201Tuned
 	BatchSize  int                    // REINFORCE: architectures per update [4]
@@ -27,9 +28,9 @@ type SearchConfig struct {
 	SampleSize int                    // evolution: tournament size [3]
 }
 
-// Search runs cfg.Strategy on s, training on train and scoring on valid, and
+// Search runs cfg.Strategy on s, training on trainSet and scoring on valid, and
 // returns what nas.Search saw: the best architecture is History.Best.
-func Search(backend compute.Backend, s *Space, train, valid *data.Dataset, cfg SearchConfig) (*nas.History, error) {
+func Search(backend compute.Backend, s *Space, trainSet, valid *data.Dataset, cfg SearchConfig) (*nas.History, error) {
 	opt := controllers.StrategyOptions{Queries: cfg.Queries, CountDuplicates: cfg.Shared != nil, LSTM: cfg.LSTM,
 		BatchSize: cfg.BatchSize, Population: cfg.Population, SampleSize: cfg.SampleSize}
 	if opt.LSTM.Hidden == 0 {
@@ -57,18 +58,18 @@ func Search(backend compute.Backend, s *Space, train, valid *data.Dataset, cfg S
 		defer c.Close()
 	}
 	eval := func(a nas.Arch) (float64, error) {
-		m, err := s.ImageModel(a, train.NumClasses)
+		m, err := s.ImageModel(a, trainSet.NumClasses)
 		if err != nil {
 			return 0, err
 		}
-		res, _, err := nas.TrainClassifier(backend, m, train, valid, cfg.Train)
+		res, _, err := train.Classifier(backend, m, trainSet, valid, cfg.Train)
 		if err != nil {
 			return 0, err
 		}
 		return res.TestAccuracy, nil
 	}
 	if cfg.Shared != nil {
-		sh, err := NewShared(backend, s, train, valid, *cfg.Shared)
+		sh, err := NewShared(backend, s, trainSet, valid, *cfg.Shared)
 		if err != nil {
 			return nil, err
 		}

@@ -11,9 +11,11 @@ import (
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/choice"
 	"github.com/gonas/gonas/nas/choice/models"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // blobs is a table of two features with two well separated classes.
@@ -48,7 +50,7 @@ func TestSharedKeepsOneSetOfWeightsPerCandidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +114,7 @@ func equal(a, b []float32) bool {
 }
 
 func TestSavedModelPredictsAsTheTrainedOneAndRefusesOtherCode(t *testing.T) {
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +125,7 @@ func TestSavedModelPredictsAsTheTrainedOneAndRefusesOtherCode(t *testing.T) {
 	}
 	a := nas.Arch{Space: "mlp", Choices: make([]int, len(s.Decisions()))}
 	dir := filepath.Join(t.TempDir(), "model")
-	cfg := nas.TrainConfig{Epochs: 5, BatchSize: 16, LearningRate: 0.1, Momentum: 0.9, Seed: 3}
+	cfg := train.Config{Epochs: 5, BatchSize: 16, LearningRate: 0.1, Momentum: 0.9, Seed: 3}
 	res, err := choice.Retrain(backend, s, a, ds, ds, cfg, choice.Preprocessing{}, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +193,7 @@ func TestSharedExplainsAWeightShapeThatDependsOnAChoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +217,7 @@ func TestSearchRunsEveryStrategyOnTheSpace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend, err := nas.DefaultBackend()
+	backend, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +225,7 @@ func TestSearchRunsEveryStrategyOnTheSpace(t *testing.T) {
 	for _, strategy := range []string{"random", "reinforce", "evolution"} {
 		for _, shared := range []*choice.SharedConfig{{BatchSize: 16, StepsPerArch: 2}, nil} {
 			cfg := choice.SearchConfig{Strategy: strategy, Queries: 6, Seed: 1, Shared: shared,
-				Train: nas.TrainConfig{Epochs: 1, BatchSize: 16, LearningRate: 0.1, Seed: 1}}
+				Train: train.Config{Epochs: 1, BatchSize: 16, LearningRate: 0.1, Seed: 1}}
 			h, err := choice.Search(backend, s, ds, ds, cfg)
 			if err != nil {
 				t.Fatalf("%s (shared %v): %v", strategy, shared != nil, err)

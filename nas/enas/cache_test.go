@@ -6,11 +6,11 @@ import (
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 )
 
 func TestGraphCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestGraphCacheEvictsLeastRecentlyUsed(t *testing.T) {
 // Over the memory budget, every new graph evicts one more than it replaces, down
 // to the graph in use; back under it, the cache grows again to its capacity.
 func TestGraphCacheGivesWayToTheBudget(t *testing.T) {
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
@@ -37,7 +38,7 @@ func (s *Search) Derive() (*Derived, error) {
 		return nil, err
 	}
 	d := &Derived{}
-	bar := nas.NewProgress(s.opts.Progress, "derive", n)
+	bar := progress.New(s.opts.Progress, "derive", n)
 	for i, smp := range samples {
 		var sum float64
 		for b := range batches {

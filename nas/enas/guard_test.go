@@ -10,14 +10,14 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/optim"
 )
 
 // A training step whose loss is NaN or infinite must leave every variable as it was:
 // weights, momentum buffers, the global step, the learning rate.
 func TestKeepUnlessSkipsNonFiniteSteps(t *testing.T) {
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -148,13 +149,13 @@ func (c *imageChild) trainExec(a nas.Arch) (*model.Exec, error) {
 // all kept only if the loss and the gradient norm are finite (keepUnless). It
 // returns the main loss (NaN when the step was skipped) and the correct count.
 // totalSteps, the length of the training run, schedules drop-path
-// (nas.SetTrainingSteps).
+// (train.SetTrainingSteps).
 func trainStepExec(backend compute.Backend, store *model.Store, build func(*model.Scope, *Node) (*Node, *Node),
 	sgd *optim.SGDConfig, opt optimizer.Interface, auxWeight float64, totalSteps int) (*model.Exec, error) {
 	return model.NewExec(backend, store, func(scope *model.Scope, x, y *Node) []*Node {
 		g := x.Graph()
 		store.SetTraining(g, true)
-		nas.SetTrainingSteps(g, totalSteps)
+		train.SetTrainingSteps(g, totalSteps)
 		logits, aux := build(scope, x)
 		main := crossEntropy(y, logits)
 		total := main

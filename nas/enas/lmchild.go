@@ -16,6 +16,7 @@ import (
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -92,12 +93,12 @@ func (c *lmChild) cacheStats() (held, hits, misses, evictions int) {
 }
 
 // languageModel is a's language model at the child's size.
-func (c *lmChild) languageModel(a nas.Arch) (nas.LanguageModel, error) {
+func (c *lmChild) languageModel(a nas.Arch) (train.LanguageModel, error) {
 	cell, err := c.space.Cell(a, c.cfg.Hidden)
 	if err != nil {
 		return nil, err
 	}
-	return nas.NewLanguageModel(cell, nas.LMConfig{Vocab: c.vocab, Embed: c.cfg.Hidden, Hidden: c.cfg.Hidden, TieWeights: true})
+	return train.NewLanguageModel(cell, train.LMConfig{Vocab: c.vocab, Embed: c.cfg.Hidden, Hidden: c.cfg.Hidden, TieWeights: true})
 }
 
 func (c *lmChild) zeroState() *tensors.Tensor {
@@ -164,7 +165,7 @@ func (c *lmChild) trainExec(a nas.Arch) (*model.Exec, error) {
 		g := tokens.Graph()
 		c.st.SetTraining(g, true)
 		logits, hT := lm(scope, tokens, h0)
-		l := nas.LanguageModelLoss(logits, targets)
+		l := train.LanguageModelLoss(logits, targets)
 		c.opt.UpdateGraph(scope, g, l)
 		ok := IsFinite(l)
 		if v := c.sgd.GradNormVar(scope); v != nil && v.InUseByGraph(g) {
@@ -183,7 +184,7 @@ func (c *lmChild) rewardExec(a nas.Arch) (*model.Exec, error) {
 	}
 	return model.NewExec(c.backend, c.st, func(scope *model.Scope, tokens, targets, h0 *Node) *Node {
 		logits, _ := lm(scope, tokens, h0)
-		l := nas.LanguageModelLoss(logits, targets)
+		l := train.LanguageModelLoss(logits, targets)
 		discardChanges(c.st, tokens.Graph())
 		return l
 	})

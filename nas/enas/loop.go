@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/checkpoint"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
@@ -24,7 +24,7 @@ func (s *Search) Run(ctx context.Context) error {
 	for !s.st.Pos.Done {
 		p := &s.st.Pos
 		label := fmt.Sprintf("epoch %d/%d", p.Epoch+1, s.cfg.Child.Epochs)
-		bar := nas.NewProgress(s.opts.Progress, label+" child", steps)
+		bar := progress.New(s.opts.Progress, label+" child", steps)
 		for p.Step < steps {
 			if ctx.Err() != nil {
 				return s.interrupt()
@@ -36,7 +36,7 @@ func (s *Search) Run(ctx context.Context) error {
 			bar.Update(p.Step, fmt.Sprintf("loss=%.4f skipped=%d", s.st.Acc.LossSum/float64(max(s.st.Acc.Steps, 1)), s.st.Acc.Skipped))
 		}
 		bar.Done()
-		bar = nas.NewProgress(s.opts.Progress, label+" controller", updates)
+		bar = progress.New(s.opts.Progress, label+" controller", updates)
 		for p.Update < updates {
 			if ctx.Err() != nil {
 				return s.interrupt()

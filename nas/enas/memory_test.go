@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/gonas/gonas/controllers"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 )
 
 // BenchmarkGraphCacheRSS measures resident memory while the child trains 1,000
@@ -32,7 +32,7 @@ func BenchmarkGraphCacheRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	backend, err := nas.NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // Report renders report.html: the run's numbers (the derived architecture's test
 // result beside the random control and the paper's), the search curves as inline
-// SVG (nas.CurveChart: reward and baseline, entropy, validation accuracy or
+// SVG (plot.CurveChart: reward and baseline, entropy, validation accuracy or
 // perplexity, training loss), and the derived architecture drawn by its space.
 func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 	cfg := res.Config
@@ -69,11 +69,11 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 			reward[i], baseline[i], entropy[i] = u.RewardMean, u.Baseline, u.Entropy
 		}
 		charts = append(charts,
-			chart(nas.CurveChart{Title: "Controller reward", XLabel: "controller update", YLabel: "reward"},
-				nas.CurveSeries{Name: "mean reward", Y: reward}, nas.CurveSeries{Name: "baseline", Y: baseline}),
-			chart(nas.CurveChart{Title: "Controller entropy", XLabel: "controller update", YLabel: "Σ_t H_t (nats)", Include: []float64{0},
-				Refs: []nas.CurveRef{{Name: "uniform policy", Y: nas.UniformEntropy(space)}}},
-				nas.CurveSeries{Name: "entropy", Y: entropy}))
+			chart(plot.CurveChart{Title: "Controller reward", XLabel: "controller update", YLabel: "reward"},
+				plot.CurveSeries{Name: "mean reward", Y: reward}, plot.CurveSeries{Name: "baseline", Y: baseline}),
+			chart(plot.CurveChart{Title: "Controller entropy", XLabel: "controller update", YLabel: "Σ_t H_t (nats)", Include: []float64{0},
+				Refs: []plot.CurveRef{{Name: "uniform policy", Y: nas.UniformEntropy(space)}}},
+				plot.CurveSeries{Name: "entropy", Y: entropy}))
 	}
 	if len(h.Epochs) > 0 {
 		valid, loss := make([]float64, len(h.Epochs)), make([]float64, len(h.Epochs))
@@ -87,13 +87,13 @@ func Report(res *Result, h *History, space nas.Space) ([]byte, error) {
 		if cfg.Space == "enas-rnn" {
 			name = "validation perplexity (sampled cells, shared weights)"
 		}
-		validChart := nas.CurveChart{Title: "Validation", XLabel: "epoch", YLabel: name}
+		validChart := plot.CurveChart{Title: "Validation", XLabel: "epoch", YLabel: name}
 		if cfg.Space != "enas-rnn" {
-			validChart.Refs = []nas.CurveRef{{Name: "chance (10 classes)", Y: nas.ChanceAccuracy(10)}}
+			validChart.Refs = []plot.CurveRef{{Name: "chance (10 classes)", Y: nas.ChanceAccuracy(10)}}
 		}
 		charts = append(charts,
-			chart(validChart, nas.CurveSeries{Name: "valid", Y: valid}),
-			chart(nas.CurveChart{Title: "Child training loss", XLabel: "epoch", YLabel: "loss"}, nas.CurveSeries{Name: "train loss", Y: loss}))
+			chart(validChart, plot.CurveSeries{Name: "valid", Y: valid}),
+			chart(plot.CurveChart{Title: "Child training loss", XLabel: "epoch", YLabel: "loss"}, plot.CurveSeries{Name: "train loss", Y: loss}))
 	}
 	for _, c := range charts {
 		b.WriteString(c)
@@ -142,7 +142,7 @@ func sizeText(n int) string {
 }
 
 // chart renders one inline SVG chart, or a note when it has nothing to draw.
-func chart(c nas.CurveChart, series ...nas.CurveSeries) string {
+func chart(c plot.CurveChart, series ...plot.CurveSeries) string {
 	var b strings.Builder
 	if err := c.WriteSVG(&b, series); err != nil {
 		return "<p>(" + html.EscapeString(c.Title) + ": " + html.EscapeString(err.Error()) + ")</p>\n"

@@ -12,6 +12,8 @@ import (
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/progress"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -34,9 +36,9 @@ type RetrainResult struct {
 // split, then tests it: image classifiers with SGD (Nesterov momentum, L2, a
 // cosine learning rate over the run [2], the auxiliary head, Cutout, scheduled
 // drop-path and dropout as configured) and test accuracy with batch norm in
-// inference mode; RNN cells as nas.TrainLanguageModel trains them, and test
+// inference mode; RNN cells as train.TrainLanguageModel trains them, and test
 // perplexity.
-func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progress io.Writer) (*RetrainResult, error) {
+func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
 	sp, err := retrainSpace(cfg, d, archLayers(cfg, a))
 	if err != nil {
 		return nil, err
@@ -47,9 +49,9 @@ func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data,
 	start := time.Now()
 	var res *RetrainResult
 	if cfg.Space == "enas-rnn" {
-		res, err = retrainRNN(backend, cfg, d, sp.(nas.RNNSpace), a, progress)
+		res, err = retrainRNN(backend, cfg, d, sp.(nas.RNNSpace), a, progressOut)
 	} else {
-		res, err = retrainImage(ctx, backend, cfg, d, sp.(nas.ImageSpace), a, progress)
+		res, err = retrainImage(ctx, backend, cfg, d, sp.(nas.ImageSpace), a, progressOut)
 	}
 	if err != nil {
 		return nil, errors.WithMessagef(err, "retraining %s", a)
@@ -58,7 +60,7 @@ func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data,
 	return res, nil
 }
 
-func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, sp nas.ImageSpace, a nas.Arch, progress io.Writer) (*RetrainResult, error) {
+func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, sp nas.ImageSpace, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
 	rt := cfg.Retrain
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
@@ -97,7 +99,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	res := &RetrainResult{}
 	for epoch := range rt.Epochs {
 		rng := streamRand(cfg.Seed, "retrain", epoch)
-		bar := nas.NewProgress(progress, fmt.Sprintf("retrain epoch %d/%d", epoch+1, rt.Epochs), steps)
+		bar := progress.New(progressOut, fmt.Sprintf("retrain epoch %d/%d", epoch+1, rt.Epochs), steps)
 		var sum float64
 		n := 0
 		for idx := range data.Minibatches(d.Train.Len(), rt.BatchSize, true, rng) {
@@ -132,7 +134,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	if err != nil {
 		return nil, err
 	}
-	if res.TestAccuracy, err = nas.Accuracy(backend, store, eval, d.Test, 250); err != nil {
+	if res.TestAccuracy, err = train.Accuracy(backend, store, eval, d.Test, 250); err != nil {
 		return nil, err
 	}
 	if c, ok := sp.(nas.Counter); ok {
@@ -140,12 +142,12 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 			return nil, err
 		}
 	} else {
-		res.Parameters = nas.CountParameters(store)
+		res.Parameters = train.CountParameters(store)
 	}
 	return res, nil
 }
 
-func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, a nas.Arch, progress io.Writer) (*RetrainResult, error) {
+func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
 	rt := cfg.Retrain
 	hidden := rt.Hidden
 	if hidden <= 0 {
@@ -155,7 +157,7 @@ func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, 
 	if err != nil {
 		return nil, err
 	}
-	lm, err := nas.NewLanguageModel(cell, nas.LMConfig{Vocab: d.Vocab, Embed: hidden, Hidden: hidden, TieWeights: true})
+	lm, err := train.NewLanguageModel(cell, train.LMConfig{Vocab: d.Vocab, Embed: hidden, Hidden: hidden, TieWeights: true})
 	if err != nil {
 		return nil, err
 	}
@@ -163,17 +165,17 @@ func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, 
 	if err := store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, err
 	}
-	tr, err := nas.TrainLanguageModel(backend, store, lm, hidden, d.TrainIDs, nas.LMTrainConfig{
-		BatchSize: rt.BatchSize, BPTT: cfg.Child.BPTT, Steps: rt.Steps, LearningRate: rt.LRMax, ClipNorm: rt.ClipNorm, Progress: progress})
+	tr, err := train.TrainLanguageModel(backend, store, lm, hidden, d.TrainIDs, train.LMTrainConfig{
+		BatchSize: rt.BatchSize, BPTT: cfg.Child.BPTT, Steps: rt.Steps, LearningRate: rt.LRMax, ClipNorm: rt.ClipNorm, Progress: progressOut})
 	if err != nil {
 		return nil, err
 	}
 	res := &RetrainResult{Steps: len(tr.Losses), FinalTrainLoss: tr.Losses[len(tr.Losses)-1]}
 	const testBatch = 10
-	if res.TestPerplexity, err = nas.LanguageModelPerplexity(backend, store, lm, hidden, d.TestIDs, testBatch, cfg.Child.BPTT); err != nil {
+	if res.TestPerplexity, err = train.LanguageModelPerplexity(backend, store, lm, hidden, d.TestIDs, testBatch, cfg.Child.BPTT); err != nil {
 		return nil, err
 	}
-	res.Parameters = nas.CountParameters(store)
+	res.Parameters = train.CountParameters(store)
 	res.FLOPs = rnnTokenMACs(cfg.Child.Nodes, hidden, d.Vocab)
 	return res, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/pkg/errors"
 )
@@ -28,7 +29,7 @@ const (
 // Options are where a search writes, not what it computes.
 type Options struct {
 	Out      string          // output directory: checkpoints/, history.jsonl, result.json, report.html
-	Backend  compute.Backend // runs the child networks; nil: nas.NewBackend()
+	Backend  compute.Backend // runs the child networks; nil: backends.New()
 	Progress io.Writer       // progress bars (stderr); nil: none
 	Metrics  io.Writer       // name=value lines (stdout); nil: none
 	Log      io.Writer       // warnings and notes (stderr); nil: none
@@ -134,7 +135,7 @@ func Resume(opts Options, want *Config) (*Search, error) {
 func build(cfg Config, opts Options) (*Search, error) {
 	var err error
 	if opts.Backend == nil {
-		if opts.Backend, err = nas.NewBackend(); err != nil {
+		if opts.Backend, err = backends.New(); err != nil {
 			return nil, err
 		}
 	}

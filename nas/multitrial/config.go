@@ -60,7 +60,7 @@ type ChildConfig struct {
 	DropPathKeep float64 `json:"drop_path_keep,omitempty"`
 }
 
-// TrainRecipe is how a child is trained (nas.TrainClassifier): SGD with
+// TrainRecipe is how a child is trained (train.Classifier): SGD with
 // Nesterov momentum, L2 weight decay and a cosine learning rate from LRMax to
 // LRMin over the run.
 type TrainRecipe struct {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/progress"
 )
 
 // reporter writes a search's name=value lines and, on a terminal, a progress bar
@@ -12,14 +12,14 @@ import (
 // Elsewhere (a file, a pipe, a buffer) the lines are plain.
 type reporter struct {
 	w      io.Writer
-	bar    *nas.Progress
+	bar    *progress.Bar
 	trials int
 }
 
 func newReporter(w io.Writer, total int) *reporter {
 	r := &reporter{w: w}
-	if nas.IsTerminal(w) {
-		r.bar = nas.NewProgress(w, "nasnet search", total)
+	if progress.IsTerminal(w) {
+		r.bar = progress.New(w, "nasnet search", total)
 	}
 	return r
 }

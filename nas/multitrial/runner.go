@@ -7,7 +7,9 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -22,7 +24,7 @@ const (
 
 // NewRunner returns the TrialRunner of NASNet children: it reads the trial's
 // Recipe, builds the architecture in the recipe's NASNet network, trains it from
-// scratch on backend (nil: nas.NewBackend(), chosen once) with the trial's seed,
+// scratch on backend (nil: backends.New(), chosen once) with the trial's seed,
 // and returns valid_accuracy (when the recipe holds images out), test_accuracy
 // (when it tests), train_loss, params and flops. The data are loaded once per
 // process (again after a failed load). The result depends on the trial only, so
@@ -55,7 +57,7 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 		if backend != nil {
 			return backend, nil
 		}
-		return nas.NewBackend()
+		return backends.New()
 	})
 	maxMemory := sync.OnceValue(func() int64 {
 		if limits.MaxMemory != 0 {
@@ -118,13 +120,13 @@ func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arc
 		eval = d.test
 	}
 	tc := r.Train
-	cfg := nas.TrainConfig{Epochs: tc.Epochs, BatchSize: tc.BatchSize, LearningRate: tc.LRMax, MinLR: tc.LRMin,
+	cfg := train.Config{Epochs: tc.Epochs, BatchSize: tc.BatchSize, LearningRate: tc.LRMax, MinLR: tc.LRMin,
 		Momentum: tc.Momentum, WeightDecay: tc.WeightDecay, ClipNorm: tc.ClipNorm, Seed: seed}
 	if tc.Augment {
 		aug := data.CIFARAugmentation
 		cfg.Augment = &aug
 	}
-	res, store, err := nas.TrainClassifierContext(ctx, backend, m, d.train, eval, cfg)
+	res, store, err := train.ClassifierContext(ctx, backend, m, d.train, eval, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +141,7 @@ func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arc
 	if d.test != nil {
 		if d.valid == nil {
 			metrics[MetricTestAccuracy] = res.TestAccuracy
-		} else if metrics[MetricTestAccuracy], err = nas.AccuracyContext(ctx, backend, store, m, d.test, 250); err != nil {
+		} else if metrics[MetricTestAccuracy], err = train.AccuracyContext(ctx, backend, store, m, d.test, 250); err != nil {
 			return nil, err
 		}
 	}

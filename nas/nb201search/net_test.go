@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 )
 
 func tinyBatch(n int) (*tensors.Tensor, *tensors.Tensor) {
@@ -46,7 +47,7 @@ func snapshot(t *testing.T, sn *Supernet, part string) map[string][]float32 {
 // TestSupernetTrainsOnlyThePath checks weight sharing: an architecture's training
 // step creates and moves its own ops' weights, and leaves every other op's alone.
 func TestSupernetTrainsOnlyThePath(t *testing.T) {
-	be, err := nas.NewBackend()
+	be, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,21 @@
 package nb201search
 
-import "github.com/gonas/gonas/nas"
+import (
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/progress"
+)
 
 // scoreBar is a progress bar of the architectures a search scores (the pick's, the
 // control's): scoring them can take minutes with no other output.
 type scoreBar struct {
 	s    *Search
-	bar  *nas.Progress // nil: no progress output
+	bar  *progress.Bar // nil: no progress output
 	done int
 }
 
 // newScoreBar starts a bar of total architectures on the search's progress writer.
 func (s *Search) newScoreBar(label string, total int) *scoreBar {
-	return &scoreBar{s: s, bar: nas.NewProgress(s.opts.Progress, label, total)}
+	return &scoreBar{s: s, bar: progress.New(s.opts.Progress, label, total)}
 }
 
 // evaluate is s.Evaluate, advancing the bar.

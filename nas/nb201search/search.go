@@ -12,14 +12,16 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/checkpoint"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
 // Options are where a search reads and writes, not what it computes.
 type Options struct {
 	Out      string            // output directory: result.json, history.jsonl, report.html
-	Backend  compute.Backend   // nil: nas.NewBackend()
+	Backend  compute.Backend   // nil: backends.New()
 	Data     *Data             // nil: LoadData(cfg, DataPath); zero-cost: only its proxies' minibatch
 	DataPath string            // CIFAR-10 archive or directory; empty: the shared data dir
 	Table    *cells.NB201Table // nil: cells.DefaultNB201TablePath()
@@ -57,7 +59,7 @@ func New(cfg Config, opts Options) (*Search, error) {
 	}
 	var err error
 	if opts.Backend == nil {
-		if opts.Backend, err = nas.NewBackend(); err != nil {
+		if opts.Backend, err = backends.New(); err != nil {
 			return nil, err
 		}
 	}
@@ -227,7 +229,7 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 	t0 := time.Now()
 	rec := EpochRecord{Epoch: epoch + 1}
 	s.trainLoss, s.trainOK, s.trainSteps, s.trained = 0, 0, 0, s.trained[:0]
-	bar := nas.NewProgress(s.opts.Progress, fmt.Sprintf("epoch %d/%d %s", epoch+1, s.cfg.Epochs, s.cfg.Strategy), s.cfg.StepsPerEpoch)
+	bar := progress.New(s.opts.Progress, fmt.Sprintf("epoch %d/%d %s", epoch+1, s.cfg.Epochs, s.cfg.Strategy), s.cfg.StepsPerEpoch)
 	var order []int // the epoch's order of Train, drawn once a step trains
 	for step := range s.cfg.StepsPerEpoch {
 		if ctx.Err() != nil {
@@ -299,7 +301,7 @@ func (s *Search) trainStep(a nas.Arch, epoch, step int, order []int) error {
 
 // rankAgreement scores the rank set and compares the scores with the table.
 func (s *Search) rankAgreement(rec *EpochRecord) error {
-	bar := nas.NewProgress(s.opts.Progress, fmt.Sprintf("epoch %d/%d rank set", rec.Epoch, s.cfg.Epochs), len(s.rankSet))
+	bar := progress.New(s.opts.Progress, fmt.Sprintf("epoch %d/%d rank set", rec.Epoch, s.cfg.Epochs), len(s.rankSet))
 	scores := make([]float64, len(s.rankSet))
 	for i, a := range s.rankSet {
 		var err error

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/gonas/gonas/nas/zerocost"
 )
 
@@ -42,7 +43,7 @@ func newZeroCostStrategy(s *Search) (Strategy, error) {
 	}
 	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: zerocost.DefaultProxies,
 		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}}
-	bar := nas.NewProgress(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
+	bar := progress.New(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
 	raw := make([]zerocost.Scores, len(s.rankSet))
 	for i, a := range s.rankSet {
 		var err error

@@ -13,7 +13,7 @@
 //		plot.Series{Name: "baseline", Y: r1, Band: se1},
 //	)
 //
-// nas.CurveChart draws best-so-far search curves the same way; this package adds
+// CurveChart draws best-so-far search curves the same way; this package adds
 // explicit x values, logarithmic axes, scatter points and bars.
 package plot
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/data"
 )
 
@@ -119,7 +120,7 @@ func TestNB201ProxyCorrelation(t *testing.T) {
 	if path := os.Getenv("GONAS_ZC_CSV"); path != "" {
 		writeScoresCSV(t, path, space, archs, measured, scores, val, test, params)
 	}
-	t.Logf("%d NB201 cells (seed 2026), CIFAR-10 minibatch of %d, weights seed 1, backend %s", len(archs), batchSize, nas.BackendName())
+	t.Logf("%d NB201 cells (seed 2026), CIFAR-10 minibatch of %d, weights seed 1, backend %s", len(archs), batchSize, backends.Name())
 	t.Logf("%-36s %8s %8s %8s %8s %8s", "proxy", "τ val", "ρ val", "τ test", "ρ test", "s/cell")
 	defer func() {
 		for _, p := range measured {
@@ -187,7 +188,7 @@ func TestNB201ZeroCostSearch(t *testing.T) {
 		above := len(sorted) - sort.Search(len(sorted), func(i int) bool { return sorted[i] > v })
 		return 100 * float64(above+1) / float64(len(sorted))
 	}
-	t.Logf("proxies %s, minibatch %d, 100 cells per search, backend %s", proxyList, batchSize, nas.BackendName())
+	t.Logf("proxies %s, minibatch %d, 100 cells per search, backend %s", proxyList, batchSize, backends.Name())
 	var inTop10 int
 	var tests, valTops []float64
 	for seed := firstSeed; seed < firstSeed+uint64(nSeeds); seed++ {

@@ -4,12 +4,12 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
-	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/backends"
 )
 
 func testBackend(t *testing.T) compute.Backend {
 	t.Helper()
-	b, err := nas.DefaultBackend()
+	b, err := backends.Default()
 	if err != nil {
 		t.Fatal(err)
 	}

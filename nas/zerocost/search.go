@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
@@ -81,7 +82,7 @@ func Search(space nas.ImageSpace, scorer *Scorer, cfg SearchConfig) (*SearchResu
 	if err != nil {
 		return nil, err
 	}
-	bar := nas.NewProgress(cfg.Progress, fmt.Sprintf("zero-cost %s", joinProxies(proxies)), len(archs))
+	bar := progress.New(cfg.Progress, fmt.Sprintf("zero-cost %s", joinProxies(proxies)), len(archs))
 	cands := make([]Candidate, len(archs))
 	for i, a := range archs {
 		m, err := space.ImageModel(a, scorer.Classes())

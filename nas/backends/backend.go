@@ -1,4 +1,4 @@
-package nas
+package backends
 
 import (
 	"fmt"
@@ -28,8 +28,8 @@ import (
 // XLAAutoInstallEnv, set to "1", lets the XLA backend download its PJRT plugin.
 const XLAAutoInstallEnv = "GONAS_XLA_AUTO_INSTALL"
 
-// BackendName returns the configuration that NewBackend uses, following the rules above.
-func BackendName() string {
+// Name returns the configuration that New uses, following the rules above.
+func Name() string {
 	if config, ok := os.LookupEnv(compute.ConfigEnvVar); ok && config != "" {
 		return config
 	}
@@ -39,9 +39,9 @@ func BackendName() string {
 	return kernels.BackendName
 }
 
-// NewBackend creates the backend chosen by BackendName.
-func NewBackend() (compute.Backend, error) {
-	config := BackendName()
+// New creates the backend chosen by Name.
+func New() (compute.Backend, error) {
+	config := Name()
 	name, _, _ := strings.Cut(config, ":")
 	if !slices.Contains(compute.List(), name) {
 		return nil, errors.Errorf("backend %q (from %s=%q) is not compiled into this binary; available: %v",
@@ -59,11 +59,11 @@ func NewBackend() (compute.Backend, error) {
 	return b, nil
 }
 
-// BackendDescription is b's description, with the parallelism of the embedded
+// Description is b's description, with the parallelism of the embedded
 // backend stated as its kernels use it: each kernel call splits its work over at
 // most GOMAXPROCS goroutines (kernels.Backend), while the wrapped Go backend's own
 // description reports its worker pool (twice GOMAXPROCS), which is not that.
-func BackendDescription(b compute.Backend) string {
+func Description(b compute.Backend) string {
 	d := b.Description()
 	if b.String() != kernels.BackendName {
 		return d
@@ -86,11 +86,11 @@ func isXLA(name string) bool {
 	return xlaCompiledIn && slices.Contains([]string{"xla", "stablehlo", "hlo", "shlo"}, name)
 }
 
-// DefaultBackend returns a process-wide backend created by NewBackend on first use.
-var DefaultBackend = sync.OnceValues(NewBackend)
+// Default returns a process-wide backend created by New on first use.
+var Default = sync.OnceValues(New)
 
 func init() {
 	// Anything that calls compute.New() without GOMLX_BACKEND set gets our choice
 	// instead of GoMLX's default (XLA with a download attempt).
-	compute.DefaultConfig = BackendName()
+	compute.DefaultConfig = Name()
 }

@@ -1,6 +1,6 @@
 //go:build ((linux && (amd64 || arm64)) || (darwin && arm64) || (windows && amd64)) && !noxla
 
-package nas
+package backends
 
 import (
 	"net"
@@ -23,8 +23,8 @@ const childEnv = "GONAS_TEST_XLA_CHILD"
 // attempt would have reached the listener.
 func TestXLAOffline(t *testing.T) {
 	if os.Getenv(childEnv) != "" {
-		_, err := NewBackend()
-		os.Stdout.WriteString("name=" + BackendName() + "\nerror=" + strings.ReplaceAll(errString(err), "\n", " ") + "\n")
+		_, err := New()
+		os.Stdout.WriteString("name=" + Name() + "\nerror=" + strings.ReplaceAll(errString(err), "\n", " ") + "\n")
 		return
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

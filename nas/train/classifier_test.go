@@ -1,8 +1,9 @@
-package nas
+package train
 
 import (
 	"testing"
 
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/data"
 )
 
@@ -28,11 +29,11 @@ func TestTrainClassifierOnMNISTSubset(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GOMLX_BACKEND", "gonas")
-	backend, err := NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _, err := TrainClassifier(backend, SimpleCNN(10, 16, 32), trainSet, testSet, TrainConfig{
+	res, _, err := Classifier(backend, SimpleCNN(10, 16, 32), trainSet, testSet, Config{
 		Epochs: 2, BatchSize: 50, LearningRate: 0.01, MinLR: 0.0001, Momentum: 0.9, WeightDecay: 5e-4, Seed: 3,
 	})
 	if err != nil {
@@ -49,10 +50,10 @@ func TestTrainClassifierOnMNISTSubset(t *testing.T) {
 
 func TestTrainClassifierRejectsBadConfig(t *testing.T) {
 	ds := &data.Dataset{Height: 2, Width: 2, Channels: 1, NumClasses: 2}
-	if _, _, err := TrainClassifier(nil, SimpleCNN(2, 4), ds, ds, TrainConfig{Epochs: 1}); err == nil {
+	if _, _, err := Classifier(nil, SimpleCNN(2, 4), ds, ds, Config{Epochs: 1}); err == nil {
 		t.Error("want an error for batch size 0")
 	}
-	if _, _, err := TrainClassifier(nil, SimpleCNN(2, 4), ds, ds, TrainConfig{Epochs: 1, BatchSize: 8}); err == nil {
+	if _, _, err := Classifier(nil, SimpleCNN(2, 4), ds, ds, Config{Epochs: 1, BatchSize: 8}); err == nil {
 		t.Error("want an error for a training set smaller than one batch")
 	}
 }

@@ -1,4 +1,4 @@
-package nas
+package cells
 
 import (
 	"strconv"
@@ -95,4 +95,12 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// truncate is s cut to n bytes, "..." marking the cut, for quoting input in errors.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/data"
 )
 
@@ -36,17 +37,17 @@ func tinyImages(n int) *data.Dataset {
 // cancellation as the error, instead of finishing the run.
 func TestTrainClassifierContextStopsWhenCancelled(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "gonas")
-	backend, err := NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ds := tinyImages(64)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := TrainConfig{Epochs: 50, BatchSize: 8, LearningRate: 0.01, Seed: 1, Progress: cancelOnWrite{cancel}}
-	res, _, err := TrainClassifierContext(ctx, backend, SimpleCNN(2, 2, 2), ds, ds, cfg)
+	cfg := Config{Epochs: 50, BatchSize: 8, LearningRate: 0.01, Seed: 1, Progress: cancelOnWrite{cancel}}
+	res, _, err := ClassifierContext(ctx, backend, SimpleCNN(2, 2, 2), ds, ds, cfg)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("TrainClassifierContext after cancel: result %+v, error %v; want context.Canceled", res, err)
+		t.Fatalf("ClassifierContext after cancel: result %+v, error %v; want context.Canceled", res, err)
 	}
 	// The progress writes its first line after the first step on a terminal, at the
 	// end of the first epoch elsewhere (as here): either way training stops long

@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"github.com/gomlx/compute/shapes"
@@ -6,6 +6,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/initializer"
 	"github.com/gomlx/gomlx/support/exceptions"
+	"github.com/gonas/gonas/nas"
 	"github.com/pkg/errors"
 )
 
@@ -30,7 +31,7 @@ type LMConfig struct {
 // ("embedding/weights" [Vocab, Embed]), the cell unrolled over the window's steps
 // (variables under "cell"), and a softmax over the vocabulary ("softmax/weights"
 // [Hidden, Vocab] and "softmax/biases", or the tied embedding).
-func NewLanguageModel(cell RNNCell, cfg LMConfig) (LanguageModel, error) {
+func NewLanguageModel(cell nas.RNNCell, cfg LMConfig) (LanguageModel, error) {
 	if cell == nil {
 		return nil, errors.New("NewLanguageModel: nil cell")
 	}

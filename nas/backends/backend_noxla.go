@@ -1,6 +1,6 @@
 //go:build !(((linux && (amd64 || arm64)) || (darwin && arm64) || (windows && amd64)) && !noxla)
 
-package nas
+package backends
 
 // xlaCompiledIn tells that this binary holds the XLA backend: not this one (built
 // with the noxla tag, or for a platform go-xla does not support).

@@ -1,4 +1,4 @@
-package nas
+package backends
 
 import (
 	"testing"
@@ -8,8 +8,8 @@ import (
 
 func TestBackendNameEnvWins(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
-	if got := BackendName(); got != "go" {
-		t.Errorf("BackendName() = %q with GOMLX_BACKEND=go", got)
+	if got := Name(); got != "go" {
+		t.Errorf("Name() = %q with GOMLX_BACKEND=go", got)
 	}
 }
 
@@ -19,21 +19,21 @@ func TestBackendDefaultsToEmbeddedWithoutPlugin(t *testing.T) {
 	if xlaPluginAvailable() {
 		t.Skip("an XLA PJRT plugin is installed on this machine")
 	}
-	if got := BackendName(); got != kernels.BackendName {
-		t.Errorf("BackendName() = %q, want %q", got, kernels.BackendName)
+	if got := Name(); got != kernels.BackendName {
+		t.Errorf("Name() = %q, want %q", got, kernels.BackendName)
 	}
-	b, err := NewBackend()
+	b, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b.String() != kernels.BackendName {
-		t.Errorf("NewBackend() gave %q", b.String())
+		t.Errorf("New() gave %q", b.String())
 	}
 }
 
 func TestUnknownBackendIsAnError(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "nosuchbackend")
-	if _, err := NewBackend(); err == nil {
+	if _, err := New(); err == nil {
 		t.Fatal("want an error for GOMLX_BACKEND=nosuchbackend")
 	}
 }

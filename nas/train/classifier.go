@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"context"
@@ -15,18 +15,16 @@ import (
 	"github.com/gomlx/gomlx/ml/train"
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
-// ImageModel builds logits [N, classes] from NHWC images [N, H, W, C]; its variables
-// live under scope.
-type ImageModel func(scope *model.Scope, images *Node) (logits *Node)
-
-// TrainConfig is how a child network is trained: SGD with Nesterov momentum, L2
+// Config is how a child network is trained: SGD with Nesterov momentum, L2
 // weight decay and a cosine (SGDR) learning rate, as ENAS trains its children.
-type TrainConfig struct {
+type Config struct {
 	Epochs       int
 	BatchSize    int
 	LearningRate float64 // maximum of the cosine schedule
@@ -39,8 +37,8 @@ type TrainConfig struct {
 	Progress     io.Writer          // progress bar destination; nil for none
 }
 
-// TrainResult is what TrainClassifier measured.
-type TrainResult struct {
+// Result is what Classifier measured.
+type Result struct {
 	Steps           int
 	FinalLoss       float64 // mean training loss over the last epoch
 	TestAccuracy    float64
@@ -49,21 +47,21 @@ type TrainResult struct {
 	Parameters      int
 }
 
-// TrainClassifier trains m from scratch on trainSet and reports its accuracy on
+// Classifier trains m from scratch on trainSet and reports its accuracy on
 // testSet. A NaN or infinite loss stops training with an error naming the step.
 // The training graph carries the run's length (SetTrainingSteps), so layers
 // scheduled over training (the drop-path of package cells) follow it. It is
-// TrainClassifierContext that cannot be cancelled.
-func TrainClassifier(backend compute.Backend, m ImageModel, trainSet, testSet *data.Dataset, cfg TrainConfig) (*TrainResult, *model.Store, error) {
-	return TrainClassifierContext(context.Background(), backend, m, trainSet, testSet, cfg)
+// ClassifierContext that cannot be cancelled.
+func Classifier(backend compute.Backend, m nas.ImageModel, trainSet, testSet *data.Dataset, cfg Config) (*Result, *model.Store, error) {
+	return ClassifierContext(context.Background(), backend, m, trainSet, testSet, cfg)
 }
 
-// TrainClassifierContext is TrainClassifier stopped by ctx: training checks it
+// ClassifierContext is Classifier stopped by ctx: training checks it
 // before every step and evaluation before every batch, so a cancelled ctx ends the
 // run within one step, with an error that wraps ctx.Err().
-func TrainClassifierContext(ctx context.Context, backend compute.Backend, m ImageModel, trainSet, testSet *data.Dataset, cfg TrainConfig) (*TrainResult, *model.Store, error) {
+func ClassifierContext(ctx context.Context, backend compute.Backend, m nas.ImageModel, trainSet, testSet *data.Dataset, cfg Config) (*Result, *model.Store, error) {
 	if cfg.BatchSize <= 0 || cfg.Epochs <= 0 {
-		return nil, nil, errors.Errorf("TrainClassifier: batch size (%d) and epochs (%d) must be positive", cfg.BatchSize, cfg.Epochs)
+		return nil, nil, errors.Errorf("Classifier: batch size (%d) and epochs (%d) must be positive", cfg.BatchSize, cfg.Epochs)
 	}
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
@@ -71,7 +69,7 @@ func TrainClassifierContext(ctx context.Context, backend compute.Backend, m Imag
 	}
 	stepsPerEpoch := data.NumBatches(trainSet.Len(), cfg.BatchSize, true)
 	if stepsPerEpoch == 0 {
-		return nil, nil, errors.Errorf("TrainClassifier: %d training images are fewer than one batch of %d", trainSet.Len(), cfg.BatchSize)
+		return nil, nil, errors.Errorf("Classifier: %d training images are fewer than one batch of %d", trainSet.Len(), cfg.BatchSize)
 	}
 	sgd := optim.SGD().LearningRate(cfg.LearningRate).WeightDecay(cfg.WeightDecay).
 		ExcludeFromWeightDecay(optim.ExcludeBiasesAndNorms).
@@ -93,10 +91,10 @@ func TrainClassifierContext(ctx context.Context, backend compute.Backend, m Imag
 
 	rng := data.NewRand(cfg.Seed)
 	batch := trainSet.NewBatch(cfg.BatchSize)
-	res := &TrainResult{}
+	res := &Result{}
 	start := time.Now()
 	for epoch := range cfg.Epochs {
-		bar := NewProgress(cfg.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, cfg.Epochs), stepsPerEpoch)
+		bar := progress.New(cfg.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, cfg.Epochs), stepsPerEpoch)
 		var lossSum float64
 		step := 0
 		for indices := range data.Minibatches(trainSet.Len(), cfg.BatchSize, true, rng) {
@@ -149,12 +147,12 @@ func toTrainBatch(ds *data.Dataset, b *data.Batch) train.Batch {
 }
 
 // Accuracy evaluates m (in inference mode: batch norm uses its moving averages) on ds.
-func Accuracy(backend compute.Backend, store *model.Store, m ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
+func Accuracy(backend compute.Backend, store *model.Store, m nas.ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
 	return AccuracyContext(context.Background(), backend, store, m, ds, batchSize)
 }
 
 // AccuracyContext is Accuracy stopped by ctx between batches.
-func AccuracyContext(ctx context.Context, backend compute.Backend, store *model.Store, m ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
+func AccuracyContext(ctx context.Context, backend compute.Backend, store *model.Store, m nas.ImageModel, ds *data.Dataset, batchSize int) (float64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, errors.Wrap(err, "evaluation stopped")
 	}

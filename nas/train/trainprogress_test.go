@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"math"
@@ -13,13 +13,14 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gomlx/gomlx/support/exceptions"
+	"github.com/gonas/gonas/nas/backends"
 	"github.com/gonas/gonas/nas/data"
 )
 
 // Progress over a run of 11 steps: the global step over 10, clipped to [0, 1];
 // nil when the graph was not told the run's length.
 func TestTrainingProgress(t *testing.T) {
-	backend, err := NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestTrainingProgress(t *testing.T) {
 	}
 }
 
-// TrainClassifier tells its training graph the run's length: a model that records
+// Classifier tells its training graph the run's length: a model that records
 // the progress in a variable sees 1 at its last step.
 func TestTrainClassifierGivesTheProgress(t *testing.T) {
 	const n, classes = 64, 2
@@ -71,7 +72,7 @@ func TestTrainClassifierGivesTheProgress(t *testing.T) {
 		ds.Labels[i] = int32(i % classes)
 		ds.Images[i*4] = float32(ds.Labels[i])
 	}
-	backend, err := NewBackend()
+	backend, err := backends.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestTrainClassifierGivesTheProgress(t *testing.T) {
 		}
 		return layers.DenseWithBias(scope.At("logits"), Reshape(x, x.Shape().Dimensions[0], -1), classes)
 	}
-	_, store, err := TrainClassifier(backend, m, ds, ds, TrainConfig{Epochs: 3, BatchSize: 16, LearningRate: 0.1, Seed: 1})
+	_, store, err := Classifier(backend, m, ds, ds, Config{Epochs: 3, BatchSize: 16, LearningRate: 0.1, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package nas
+package progress
 
 import (
 	"bytes"
@@ -67,11 +67,11 @@ func TestProgressIsATerminalOnlyOnACharacterDevice(t *testing.T) {
 	if IsTerminal(f) {
 		t.Error("a regular file is not a terminal")
 	}
-	if p := NewProgress(f, "x", 3); p.terminal {
-		t.Error("NewProgress draws a bar into a file")
+	if p := New(f, "x", 3); p.terminal {
+		t.Error("New draws a bar into a file")
 	}
-	if NewProgress(nil, "x", 3) != nil {
-		t.Error("NewProgress(nil) is not nil")
+	if New(nil, "x", 3) != nil {
+		t.Error("New(nil) is not nil")
 	}
 }
 

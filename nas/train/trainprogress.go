@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"github.com/gomlx/compute/dtypes"
@@ -14,11 +14,11 @@ const trainingStepsParam = "/gonas_training_steps"
 // SetTrainingSteps tells the layers of the training-step graph g that training
 // lasts totalSteps optimizer steps, so TrainingProgress can say how far it is.
 // Training loops call it in their model function, before building the network:
-// TrainClassifier and the ENAS search and retraining do. It panics (graph builder)
+// Classifier and the ENAS search and retraining do. It panics (graph builder)
 // unless totalSteps ≥ 1.
 func SetTrainingSteps(g *Graph, totalSteps int) {
 	if totalSteps < 1 {
-		exceptions.Panicf("nas.SetTrainingSteps: need at least 1 step, got %d", totalSteps)
+		exceptions.Panicf("SetTrainingSteps: need at least 1 step, got %d", totalSteps)
 	}
 	model.SetGraphParam(g, trainingStepsParam, totalSteps)
 }
@@ -36,7 +36,7 @@ func TrainingProgress(store *model.Store, g *Graph) *Node {
 	}
 	total, ok := v.(int)
 	if !ok {
-		exceptions.Panicf("nas.TrainingProgress: graph parameter %s is %T, want int", trainingStepsParam, v)
+		exceptions.Panicf("TrainingProgress: graph parameter %s is %T, want int", trainingStepsParam, v)
 	}
 	step := ConvertDType(optimizer.GetGlobalStepVar(store).NodeValue(g), dtypes.Float32)
 	p := DivScalar(step, float64(max(total-1, 1)))

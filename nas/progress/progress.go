@@ -1,4 +1,4 @@
-package nas
+package progress
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Progress reports how far a loop of steps is. On a terminal it draws a one-line
+// Bar reports how far a loop of steps is. On a terminal it draws a one-line
 // bar, redrawn in place with '\r' at most every 100 ms:
 //
 //	epoch 1/2 [=========>          ] 469/938  52% 11.2s eta 10s  loss=0.2113
@@ -18,8 +18,8 @@ import (
 //
 //	epoch 1/2: 469/938 50% 11.2s eta 11s loss=0.2113
 //
-// A nil *Progress does nothing.
-type Progress struct {
+// A nil *Bar does nothing.
+type Bar struct {
 	w        io.Writer
 	label    string
 	total    int
@@ -34,18 +34,18 @@ type Progress struct {
 // LogInterval is the least time between two plain progress lines.
 const LogInterval = 10 * time.Second
 
-// NewProgress returns a progress report for total steps written to w, or nil if w
+// New returns a progress report for total steps written to w, or nil if w
 // is nil: a bar when w is a terminal, plain lines otherwise.
-func NewProgress(w io.Writer, label string, total int) *Progress {
+func New(w io.Writer, label string, total int) *Bar {
 	return newProgress(w, label, total, IsTerminal(w), LogInterval)
 }
 
-func newProgress(w io.Writer, label string, total int, terminal bool, every time.Duration) *Progress {
+func newProgress(w io.Writer, label string, total int, terminal bool, every time.Duration) *Bar {
 	if w == nil {
 		return nil
 	}
 	now := time.Now()
-	return &Progress{w: w, label: label, total: total, terminal: terminal, every: every, start: now, lastOut: now}
+	return &Bar{w: w, label: label, total: total, terminal: terminal, every: every, start: now, lastOut: now}
 }
 
 // IsTerminal reports whether w is a terminal (a character device).
@@ -59,7 +59,7 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // Update reports step done (1-based count of finished steps) with extra text.
-func (p *Progress) Update(done int, extra string) {
+func (p *Bar) Update(done int, extra string) {
 	if p == nil {
 		return
 	}
@@ -88,7 +88,7 @@ func (p *Progress) Update(done int, extra string) {
 }
 
 // Done finishes the report: the bar's line, or the last plain line.
-func (p *Progress) Done() {
+func (p *Bar) Done() {
 	if p == nil {
 		return
 	}
@@ -100,7 +100,7 @@ func (p *Progress) Done() {
 }
 
 // line writes one plain line.
-func (p *Progress) line(now time.Time) {
+func (p *Bar) line(now time.Time) {
 	text := fmt.Sprintf("%s: %d/%d %.0f%% %s%s", p.label, p.done, p.total, 100*p.fraction(),
 		now.Sub(p.start).Round(100*time.Millisecond), p.eta(now))
 	if p.extra != "" {
@@ -109,10 +109,10 @@ func (p *Progress) line(now time.Time) {
 	fmt.Fprintln(p.w, text)
 }
 
-func (p *Progress) fraction() float64 { return float64(p.done) / float64(max(p.total, 1)) }
+func (p *Bar) fraction() float64 { return float64(p.done) / float64(max(p.total, 1)) }
 
 // eta is " eta D" while steps remain, else "".
-func (p *Progress) eta(now time.Time) string {
+func (p *Bar) eta(now time.Time) string {
 	frac := p.fraction()
 	if p.done <= 0 || p.done >= p.total {
 		return ""

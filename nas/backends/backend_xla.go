@@ -1,6 +1,6 @@
 //go:build ((linux && (amd64 || arm64)) || (darwin && arm64) || (windows && amd64)) && !noxla
 
-package nas
+package backends
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package nas
+package train
 
 import (
 	"fmt"
@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/gonas/gonas/nas/optim"
+	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
@@ -82,7 +83,7 @@ func TrainLanguageModel(backend compute.Backend, store *model.Store, lm Language
 	}
 	defer exec.Finalize()
 	res := &LMTrainResult{}
-	bar := NewProgress(cfg.Progress, "language model", cfg.Steps)
+	bar := progress.New(cfg.Progress, "language model", cfg.Steps)
 	start := time.Now()
 	var x, y []int32
 	for len(res.Losses) < cfg.Steps {
