@@ -22,6 +22,7 @@ type expectation struct {
 	texts []string // text that must appear in the outputs
 	nb201 bool     // needs the NAS-Bench-201 table of the shared data dir
 	ptb   bool     // needs Penn Treebank (ptb.zip) in the shared data dir
+	cifar bool     // needs CIFAR-10 (cifar10-jpg.tar.gz) in the shared data dir
 }
 
 // expectations per notebook; a notebook not listed must run without errors and
@@ -55,6 +56,14 @@ var expectations = map[string]expectation{
 		"ENAS recurrent cell (12 nodes)", "ENAS RNN presets", "valid_ppl=", "Shared weights: perplexity of the sampled cells",
 		"Controller: reward (80 / valid perplexity)", "uniform: log(number of cells)", "ENAS recurrent cell (4 nodes)", "← derived",
 		"test perplexity", "random control, mean ± std (K = 2)", "55.8 test perplexity", "control_mean="}},
+	"07_weight_sharing.ipynb": {svg: 6, html: 15, nb201: true, cifar: true, texts: []string{
+		"Shared weights vs the table: τ of 30 fixed cells after each epoch", "The supernet per epoch", "Score vs table, 30 fixed cells: τ = ",
+		"mean of 0–2 of 6 edges a convolution", "verdict: oneshot pick", "Rank agreement with the 12-epoch table on the same 30 fixed cells",
+		"shared weights (part 1, last epoch)", "naswot_unit", "rank sum naswot + synflow", "baseline: number of parameters",
+		"τ val +0.33, τ test +0.41 (200 cells)", "short, epochs=8: τ val +0.06 to +0.23 (3 runs)",
+		"Long runs, short preset", "oneshot: mean of 5 seeds", "Long runs, one setting at a time", "short, epochs=8, seed 3",
+		"Where the picks land among the table", "random control 2 (best of 20 random cells)", "NAS-Bench-201 cell",
+		"short, epochs=8, oneshot", "2 of 3", "Every run of notebooks/data/nb201_ws_runs.json"}},
 }
 
 // TestNotebooks executes every notebook of this directory headless on a GoNB kernel
@@ -99,6 +108,7 @@ func TestNotebooks(t *testing.T) {
 	}
 	_, tableErr := nb201Table()
 	_, ptbErr := sharedFile("ptb.zip")
+	_, cifarErr := sharedFile("cifar10-jpg.tar.gz")
 	for _, path := range paths {
 		name := filepath.Base(path)
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
@@ -108,6 +118,9 @@ func TestNotebooks(t *testing.T) {
 			}
 			if want.ptb && ptbErr != nil {
 				skipOrFail(t, "needs Penn Treebank: %v", ptbErr)
+			}
+			if want.cifar && cifarErr != nil {
+				skipOrFail(t, "needs CIFAR-10: %v", cifarErr)
 			}
 			start := time.Now()
 			executed, err := Execute(ctx, path, RunOptions{OutDir: filepath.Join(tmp, "out"), CellTimeout: 5 * time.Minute, Env: env})

@@ -45,6 +45,24 @@ func TableAgreement(table *cells.NB201Table, archs []nas.Arch, eval nas.Evaluato
 	return nas.ScoreAgainst(archs, eval, truth)
 }
 
+// TableColumn is the accuracy (percent) of each of archs in one column of the
+// table ("cifar10-val", "cifar10-test", "cifar100-val", ...), in order: the truth a
+// rank agreement or a scatter plot sets scores against. With
+// cells.NB201Architectures() it is the whole column.
+func TableColumn(table *cells.NB201Table, archs []nas.Arch, column string) ([]float64, error) {
+	truth, err := tableColumn(table, column)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(archs))
+	for i, a := range archs {
+		if out[i], err = truth(a); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // tableColumn reads one column of the table ("<dataset>-val" or "<dataset>-test").
 func tableColumn(table *cells.NB201Table, column string) (func(nas.Arch) (float64, error), error) {
 	for _, ds := range cells.NB201Datasets {

@@ -62,6 +62,23 @@ func TestFixedCellsAndTableAgreement(t *testing.T) {
 	if _, _, err := TableAgreement(table, a, val, "cifar10-train"); err == nil {
 		t.Error("unknown column: no error")
 	}
+	// TableColumn reads the same accuracies as Lookup, in the order of archs.
+	col, err := TableColumn(table, a[:5], "cifar100-val")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range a[:5] {
+		r, _ := table.Lookup(x, "cifar100")
+		if col[i] != r.Val {
+			t.Errorf("TableColumn cifar100-val [%d] = %v, Lookup %v", i, col[i], r.Val)
+		}
+	}
+	if _, err := TableColumn(table, a, "cifar10-train"); err == nil {
+		t.Error("TableColumn of an unknown column: no error")
+	}
+	if _, err := TableColumn(table, []nas.Arch{{Space: "nb201", Choices: []int{1, 2}}}, "cifar10-val"); err == nil {
+		t.Error("TableColumn of a malformed architecture: no error")
+	}
 }
 
 // TestSubSeedsDoNotCollide: the control searches of different seeds must draw
@@ -76,5 +93,26 @@ func TestSubSeedsDoNotCollide(t *testing.T) {
 			}
 			seen[v] = fmt.Sprintf("seed %d stream %d", seed, k)
 		}
+	}
+}
+
+// OpCounts counts a cell's edges per op, by name, and skips choices outside the ops.
+func TestOpCounts(t *testing.T) {
+	a, err := cells.NewNB201().Parse("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|avg_pool_3x3~1|nor_conv_1x1~2|")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := OpCounts(a)
+	want := map[string]int{"nor_conv_3x3": 2, "skip_connect": 1, "none": 1, "avg_pool_3x3": 1, "nor_conv_1x1": 1}
+	if len(got) != len(want) {
+		t.Errorf("OpCounts = %v, want %v", got, want)
+	}
+	for op, n := range want {
+		if got[op] != n {
+			t.Errorf("OpCounts[%s] = %d, want %d", op, got[op], n)
+		}
+	}
+	if bad := OpCounts(nas.Arch{Choices: []int{-1, 5, 1}}); len(bad) != 1 || bad["skip_connect"] != 1 {
+		t.Errorf("OpCounts with choices outside the ops = %v, want only skip_connect 1", bad)
 	}
 }

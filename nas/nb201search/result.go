@@ -140,16 +140,13 @@ func (s *Search) judge(p Pick) (Judged, error) {
 	if err != nil {
 		return Judged{}, err
 	}
-	j := Judged{Arch: text, Choices: p.Arch.Choices, Score: p.Score, Scored: p.Scored, Table: map[string]float64{}, Ops: map[string]int{}}
+	j := Judged{Arch: text, Choices: p.Arch.Choices, Score: p.Score, Scored: p.Scored, Table: map[string]float64{}, Ops: OpCounts(p.Arch)}
 	for _, ds := range cells.NB201Datasets {
 		r, err := s.table.Lookup(p.Arch, ds)
 		if err != nil {
 			return Judged{}, err
 		}
 		j.Table[ds+"-val"], j.Table[ds+"-test"] = r.Val, r.Test
-	}
-	for _, c := range p.Arch.Choices {
-		j.Ops[cells.NB201Ops[c]]++
 	}
 	all, err := tableTest(s.table)
 	if err != nil {
@@ -158,6 +155,19 @@ func (s *Search) judge(p Pick) (Judged, error) {
 	j.Rank, j.Cells = RankOf(j.Table["cifar10-test"], all), len(all)
 	j.Percentile = 100 * float64(j.Rank) / float64(j.Cells)
 	return j, nil
+}
+
+// OpCounts counts the edges of the NB201 cell a per op name (cells.NB201Ops): a
+// cell with no "nor_conv_1x1" or "nor_conv_3x3" has no parameters of its own, the
+// kind a young supernet tends to score high. Choices outside the ops are not counted.
+func OpCounts(a nas.Arch) map[string]int {
+	ops := map[string]int{}
+	for _, c := range a.Choices {
+		if c >= 0 && c < len(cells.NB201Ops) {
+			ops[cells.NB201Ops[c]]++
+		}
+	}
+	return ops
 }
 
 // RankOf is 1 + the number of values of all above v.

@@ -1,7 +1,6 @@
 package zerocost
 
 import (
-	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
-	"github.com/gonas/gonas/nas/progress"
 	"github.com/pkg/errors"
 )
 
@@ -82,27 +80,16 @@ func Search(space nas.ImageSpace, scorer *Scorer, cfg SearchConfig) (*SearchResu
 	if err != nil {
 		return nil, err
 	}
-	bar := progress.New(cfg.Progress, fmt.Sprintf("zero-cost %s", joinProxies(proxies)), len(archs))
+	scores, err := ScoreArchs(space, scorer, archs, proxies, cfg.Progress)
+	if err != nil {
+		return nil, errors.WithMessage(err, "zerocost.Search")
+	}
 	cands := make([]Candidate, len(archs))
 	for i, a := range archs {
-		m, err := space.ImageModel(a, scorer.Classes())
-		if err != nil {
-			return nil, errors.WithMessagef(err, "zerocost.Search: architecture %s", a)
-		}
-		scores, err := scorer.Score(m, proxies...)
-		if err != nil {
-			return nil, errors.WithMessagef(err, "zerocost.Search: architecture %s", a)
-		}
-		cands[i] = Candidate{Arch: a, Scores: scores}
-		bar.Update(i+1, "")
+		cands[i] = Candidate{Arch: a, Scores: scores[i]}
 	}
-	bar.Done()
 	for _, p := range proxies {
-		vals := make([]float64, len(cands))
-		for i, c := range cands {
-			vals[i] = c.Scores[p]
-		}
-		for i, r := range ranks(vals) {
+		for i, r := range ranks(ProxyColumn(scores, p)) {
 			cands[i].RankSum += r
 		}
 	}

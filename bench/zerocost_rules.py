@@ -1,0 +1,60 @@
+"""How well would each way of combining zero-cost proxies pick a cell? Judged on cifar10-val only.
+
+Reads the per-cell CSV that the zero-cost correlation benchmark writes
+(GONAS_ZC_BENCH=1 GONAS_ZC_CELLS=600 GONAS_ZC_CSV=/tmp/zc600.csv
+ GONAS_ZC_CORR_PROXIES=naswot,synflow,zico go test ./nas/zerocost -run TestNB201ProxyCorrelation)
+and simulates searches: 400 times, 100 of the scored cells drawn at random, the best by a rule
+picked, and its cifar10-val accuracy placed among all scored cells (top x%). The test column is
+never read. Usage: python3 bench/zerocost_rules.py /tmp/zc600.csv
+"""
+import csv
+import random
+import sys
+
+
+def ranks(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0] * len(values)
+    for k, i in enumerate(order):
+        out[i] = k
+    return out
+
+
+def rank_sum(cells, proxies):
+    total = [0] * len(cells)
+    for p in proxies:
+        for i, r in enumerate(ranks([c[p] for c in cells])):
+            total[i] += r
+    return total
+
+
+def main(path):
+    cells = list(csv.DictReader(open(path)))
+    proxies = [k for k in cells[0] if k not in ("arch", "params", "cifar10_val", "cifar10_test")]
+    for c in cells:
+        for k in proxies + ["params", "cifar10_val"]:
+            c[k] = float(c[k])
+    vals = [c["cifar10_val"] for c in cells]
+
+    def top_percent(v):
+        return 100 * sum(1 for x in vals if x > v) / len(vals)
+
+    rules = {p: (lambda p: lambda s: [c[p] for c in s])(p) for p in proxies + ["params"]}
+    for combo in (("naswot", "synflow"), ("naswot", "zico"), ("naswot", "synflow", "zico")):
+        if all(p in proxies for p in combo):
+            rules["rank sum " + "+".join(combo)] = (lambda combo: lambda s: rank_sum(s, combo))(combo)
+    rng = random.Random(0)
+    print(f"{len(cells)} cells; 400 simulated searches of 100 cells each")
+    print(f"{'rule':28s} {'pick: mean val top %':>22s} {'P(pick in val top 10%)':>24s}")
+    for name, rule in rules.items():
+        tops = []
+        for _ in range(400):
+            sample = rng.sample(cells, 100)
+            score = rule(sample)
+            best = max(range(len(sample)), key=lambda i: score[i])
+            tops.append(top_percent(sample[best]["cifar10_val"]))
+        print(f"{name:28s} {sum(tops) / len(tops):22.1f} {sum(t <= 10 for t in tops) / len(tops):24.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
