@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas/zerocost"
 	"github.com/pkg/errors"
 )
 
@@ -74,6 +75,11 @@ type Config struct {
 	// oneshot: regularized evolution with population P and tournaments of S.
 	Population int `json:"population"`
 	Tournament int `json:"tournament"`
+
+	// zero-cost: the proxies whose scores are combined, joined by "+" (e.g.
+	// "naswot+zico", as `--set proxies=naswot+zico` takes it; names as
+	// zerocost.ParseProxy reads them); empty: zerocost.DefaultProxies, naswot+synflow.
+	Proxies string `json:"proxies"`
 }
 
 // Network is the supernet's skeleton for 32×32 RGB images.
@@ -116,7 +122,26 @@ func (c *Config) Validate() error {
 			return errors.Errorf("nb201search: oneshot needs 1 <= tournament (%d) <= population (%d)", c.Tournament, c.Population)
 		}
 	}
+	if _, err := c.ZeroCostProxies(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// ZeroCostProxies are the proxies the zero-cost strategy combines: Proxies parsed,
+// or zerocost.DefaultProxies when it is empty.
+func (c *Config) ZeroCostProxies() ([]zerocost.Proxy, error) {
+	if c.Proxies == "" {
+		return zerocost.DefaultProxies, nil
+	}
+	p, err := zerocost.ParseProxies(strings.ReplaceAll(c.Proxies, "+", ","))
+	if err != nil {
+		return nil, errors.WithMessage(err, "nb201search: proxies")
+	}
+	if c.Strategy != "zero-cost" {
+		return nil, errors.Errorf("nb201search: proxies %q are a setting of the zero-cost strategy, not of %s", c.Proxies, c.Strategy)
+	}
+	return p, nil
 }
 
 // canonical is the configuration's JSON.

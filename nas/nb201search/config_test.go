@@ -3,6 +3,8 @@ package nb201search
 import (
 	"strings"
 	"testing"
+
+	"github.com/gonas/gonas/nas/zerocost"
 )
 
 func TestPresetsValidForEveryStrategy(t *testing.T) {
@@ -41,6 +43,29 @@ func TestOverride(t *testing.T) {
 		if err := d.Override(bad); err == nil {
 			t.Errorf("override %q: no error", bad)
 		}
+	}
+}
+
+func TestZeroCostProxiesSetting(t *testing.T) {
+	c, _ := Preset("short", "zero-cost", 1)
+	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
+		t.Errorf("default proxies %v, %v; want naswot, synflow", p, err)
+	}
+	if err := c.Override("proxies=naswot+zico"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[1] != zerocost.ZiCo {
+		t.Errorf("proxies=naswot+zico gave %v, %v", p, err)
+	}
+	for _, bad := range []string{"proxies=naswot+bogus", "proxies=naswot+naswot"} {
+		d := c
+		if err := d.Override(bad); err == nil || !strings.Contains(err.Error(), "proxies") {
+			t.Errorf("override %q: %v, want an error naming the proxies", bad, err)
+		}
+	}
+	e, _ := Preset("short", "oneshot", 1)
+	if err := e.Override("proxies=naswot"); err == nil || !strings.Contains(err.Error(), "zero-cost strategy") {
+		t.Errorf("proxies on oneshot: %v, want an error saying they belong to zero-cost", err)
 	}
 }
 

@@ -18,7 +18,7 @@ const zeroCost = "zero-cost"
 const zeroCostBatch = 64
 
 // zeroCostStrategy scores architectures at initialisation with zero-cost proxies
-// (zerocost.DefaultProxies, NASWOT and synflow) on the benchmark's own network
+// (Config.Proxies; by default zerocost.DefaultProxies, NASWOT and synflow) on the benchmark's own network
 // (C = 16, N = 5) instead of a trained supernet, so no training step runs. The
 // score of a cell is the sum, over the proxies, of the fraction of the fixed rank
 // cells it scores above: zerocost.Search's rank sum measured against one fixed
@@ -41,7 +41,11 @@ func newZeroCostStrategy(s *Search) (Strategy, error) {
 	if err != nil {
 		return nil, err
 	}
-	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: zerocost.DefaultProxies,
+	proxies, err := s.cfg.ZeroCostProxies()
+	if err != nil {
+		return nil, err
+	}
+	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: proxies,
 		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}}
 	bar := progress.New(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
 	raw := make([]zerocost.Scores, len(s.rankSet))
