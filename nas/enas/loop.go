@@ -13,8 +13,9 @@ import (
 	"github.com/pkg/errors"
 )
 
-// Run runs the search to its last epoch, saving a checkpoint after every epoch.
-// When ctx is cancelled it saves a checkpoint where it stands and returns
+// Run runs the search to its last epoch, saving a checkpoint after every epoch: the
+// loop of steps.go (ChildStep, ControllerStep, EndEpoch) with progress bars. When
+// ctx is cancelled it saves a checkpoint where it stands and returns
 // ErrInterrupted.
 func (s *Search) Run(ctx context.Context) error {
 	if err := os.MkdirAll(s.opts.Out, 0o755); err != nil {
@@ -25,35 +26,29 @@ func (s *Search) Run(ctx context.Context) error {
 		p := &s.st.Pos
 		label := fmt.Sprintf("epoch %d/%d", p.Epoch+1, s.cfg.Child.Epochs)
 		bar := progress.New(s.opts.Progress, label+" child", steps)
-		for p.Step < steps {
+		for !s.ChildPhaseDone() {
 			if ctx.Err() != nil {
 				return s.interrupt()
 			}
-			if err := s.timed(s.childStep); err != nil {
+			if err := s.ChildStep(); err != nil {
 				return err
 			}
-			p.Step++
 			bar.Update(p.Step, fmt.Sprintf("loss=%.4f skipped=%d", s.st.Acc.LossSum/float64(max(s.st.Acc.Steps, 1)), s.st.Acc.Skipped))
 		}
 		bar.Done()
 		bar = progress.New(s.opts.Progress, label+" controller", updates)
-		for p.Update < updates {
+		for !s.ControllerPhaseDone() {
 			if ctx.Err() != nil {
 				return s.interrupt()
 			}
-			if err := s.timed(s.controllerUpdate); err != nil {
+			if err := s.ControllerStep(); err != nil {
 				return err
 			}
-			p.Update++
 			u := s.st.History.Updates[len(s.st.History.Updates)-1]
 			bar.Update(p.Update, fmt.Sprintf("reward=%.4f baseline=%.4f", u.RewardMean, u.Baseline))
 		}
 		bar.Done()
-		s.endEpoch()
-		if _, err := s.saveCheckpoint(); err != nil {
-			return err
-		}
-		if err := s.writeHistory(); err != nil {
+		if err := s.EndEpoch(); err != nil {
 			return err
 		}
 	}
