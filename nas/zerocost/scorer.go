@@ -200,6 +200,20 @@ func weightVariables(store *model.Store) []*model.Variable {
 	return out
 }
 
+// weightNodes are the values in graph g of the weight variables (weightVariables);
+// the network of proxy has to have some.
+func weightNodes(store *model.Store, g *Graph, proxy Proxy) []*Node {
+	weights := weightVariables(store)
+	if len(weights) == 0 {
+		exceptions.Panicf("zerocost: %s: the network has no trainable weights of rank ≥ 2", proxy)
+	}
+	nodes := make([]*Node, len(weights))
+	for i, v := range weights {
+		nodes[i] = v.NodeValue(g)
+	}
+	return nodes
+}
+
 // sumOfNorms is Σ_l ‖g_l‖₂ in float64.
 func sumOfNorms(grads []*Node) *Node {
 	var total *Node

@@ -8,7 +8,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:staticcheck
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/nn"
 	"github.com/pkg/errors"
@@ -54,14 +53,7 @@ func (s *Scorer) synflow(m nas.ImageModel) (float64, error) {
 		}
 		logits := m(scope, ones(g))
 		s.checkLogits(logits, 1)
-		weights := weightVariables(store)
-		if len(weights) == 0 {
-			exceptions.Panicf("zerocost: synflow: the network has no trainable weights of rank ≥ 2")
-		}
-		nodes := make([]*Node, len(weights))
-		for i, v := range weights {
-			nodes[i] = v.NodeValue(g)
-		}
+		nodes := weightNodes(store, g, Synflow)
 		grads := Gradient(ReduceAllSum(logits), nodes...)
 		var total *Node
 		for i, gr := range grads {

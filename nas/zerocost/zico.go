@@ -7,7 +7,6 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/support/exceptions"
 	"github.com/gonas/gonas/nas"
 	"github.com/pkg/errors"
 )
@@ -34,15 +33,7 @@ func (s *Scorer) zico(m nas.ImageModel) (float64, error) {
 		logits := m(scope, images)
 		s.checkLogits(logits, half)
 		l := loss.SparseCategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
-		weights := weightVariables(store)
-		if len(weights) == 0 {
-			exceptions.Panicf("zerocost: zico: the network has no trainable weights of rank ≥ 2")
-		}
-		nodes := make([]*Node, len(weights))
-		for i, v := range weights {
-			nodes[i] = v.NodeValue(images.Graph())
-		}
-		return Gradient(l, nodes...)
+		return Gradient(l, weightNodes(store, images.Graph(), ZiCo)...)
 	})
 	if err != nil {
 		return 0, err
