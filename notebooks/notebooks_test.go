@@ -17,12 +17,13 @@ import (
 
 // expectation is what an executed notebook must show.
 type expectation struct {
-	svg   int      // at least this many SVG drawings or charts
-	html  int      // at least this many text/html outputs (tables, titles, SVGs)
-	texts []string // text that must appear in the outputs
-	nb201 bool     // needs the NAS-Bench-201 table of the shared data dir
-	ptb   bool     // needs Penn Treebank (ptb.zip) in the shared data dir
-	cifar bool     // needs CIFAR-10 (cifar10-jpg.tar.gz) in the shared data dir
+	svg    int      // at least this many SVG drawings or charts
+	html   int      // at least this many text/html outputs (tables, titles, SVGs)
+	texts  []string // text that must appear in the outputs
+	nb201  bool     // needs the NAS-Bench-201 table of the shared data dir
+	ptb    bool     // needs Penn Treebank (ptb.zip) in the shared data dir
+	cifar  bool     // needs CIFAR-10 (cifar10-jpg.tar.gz) in the shared data dir
+	fmnist bool     // needs Fashion-MNIST (Debian's dataset-fashion-mnist, or $GONAS_FASHION_MNIST_DIR)
 }
 
 // expectations per notebook; a notebook not listed must run without errors and
@@ -64,6 +65,14 @@ var expectations = map[string]expectation{
 		"Long runs, short preset", "oneshot: mean of 5 seeds", "Long runs, one setting at a time", "short, epochs=8, seed 3",
 		"Where the picks land among the table", "random control 2 (best of 20 random cells)", "NAS-Bench-201 cell",
 		"short, epochs=8, oneshot", "2 of 3", "Every run of notebooks/data/nb201_ws_runs.json"}},
+	"08_your_own_model.ipynb": {svg: 3, html: 18, fmnist: true, texts: []string{
+		"fashion-net: 9 choices, 3888 architectures", "blocks/2/skip", "= 2 × 2 × 2 × 3 × 3 × 3 × 2 × 3 × 3 = 3888",
+		"One architecture drawn at random", "multiply-adds per image (Space.Cost)", "fashion-net (width=",
+		"Space.Active (the choices its build meets): width=", "Three searches of 12 architectures (800 training, 200 validation images)",
+		"random: best so far", "reinforce: best so far", "evolution: each architecture", "The picks side by side",
+		"mean ± sd of 3 seeds", "the pick with the best mean, retrained below", "Weight sharing: each architecture", "with the shared weights (300 SGD steps in all)",
+		"The pick of weight sharing", "from scratch, seeds 1, 2, 3", "The pick retrained from scratch (choice.Retrain)", "gonas-model.json",
+		"The first 12 Fashion-MNIST test images, classified by the saved model", "true: Ankle boot", "data:image/png;base64,"}},
 }
 
 // TestNotebooks executes every notebook of this directory headless on a GoNB kernel
@@ -109,6 +118,7 @@ func TestNotebooks(t *testing.T) {
 	_, tableErr := nb201Table()
 	_, ptbErr := sharedFile("ptb.zip")
 	_, cifarErr := sharedFile("cifar10-jpg.tar.gz")
+	_, fmnistErr := data.FashionMNISTDir()
 	for _, path := range paths {
 		name := filepath.Base(path)
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
@@ -121,6 +131,9 @@ func TestNotebooks(t *testing.T) {
 			}
 			if want.cifar && cifarErr != nil {
 				skipOrFail(t, "needs CIFAR-10: %v", cifarErr)
+			}
+			if want.fmnist && fmnistErr != nil {
+				skipOrFail(t, "needs Fashion-MNIST: %v", fmnistErr)
 			}
 			start := time.Now()
 			executed, err := Execute(ctx, path, RunOptions{OutDir: filepath.Join(tmp, "out"), CellTimeout: 5 * time.Minute, Env: env})

@@ -11,7 +11,9 @@
 // many choices as candidates. The Space is also a nas.ImageSpace, nas.Counter,
 // nas.Drawer and nas.Format, so every strategy of package controllers (random,
 // REINFORCE with the LSTM controller, regularized evolution) and nas.Search work on
-// it unchanged; Search runs one in a single call.
+// it unchanged; Search runs one in a single call, scoring each architecture with
+// ScratchEvaluator (trained from scratch) or Shared (weight sharing). Space.Active
+// names an architecture by the choices its build meets.
 //
 // # Rules
 //

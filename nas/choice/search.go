@@ -57,17 +57,7 @@ func Search(backend compute.Backend, s *Space, trainSet, valid *data.Dataset, cf
 	if c, ok := ctrl.(interface{ Close() }); ok {
 		defer c.Close()
 	}
-	eval := func(a nas.Arch) (float64, error) {
-		m, err := s.ImageModel(a, trainSet.NumClasses)
-		if err != nil {
-			return 0, err
-		}
-		res, _, err := train.Classifier(backend, m, trainSet, valid, cfg.Train)
-		if err != nil {
-			return 0, err
-		}
-		return res.TestAccuracy, nil
-	}
+	eval := ScratchEvaluator(backend, s, trainSet, valid, cfg.Train)
 	if cfg.Shared != nil {
 		sh, err := NewShared(backend, s, trainSet, valid, *cfg.Shared)
 		if err != nil {

@@ -86,3 +86,14 @@ func WideSVG(svg string) {
 func Text(format string, args ...any) {
 	HTML(`<pre style="white-space:pre-wrap;margin:4px 0">` + html.EscapeString(fmt.Sprintf(format, args...)) + `</pre>`)
 }
+
+// Images displays grey-scale pictures with their captions in a row that wraps, each
+// drawn scale times its size (see plot.ImageGrid).
+func Images(images []plot.GreyImage, scale int) error {
+	grid, err := plot.ImageGrid(images, scale)
+	if err != nil {
+		return err
+	}
+	HTML(grid)
+	return nil
+}

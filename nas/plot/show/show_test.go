@@ -26,6 +26,12 @@ func TestOutsideANotebook(t *testing.T) {
 	if err := Chart(plot.Chart{}); err == nil {
 		t.Error("Chart without series accepted")
 	}
+	if err := Images([]plot.GreyImage{{Pixels: []float32{0, 1}, Height: 1, Width: 2, Caption: "x"}}, 4); err != nil {
+		t.Error(err)
+	}
+	if err := Images(nil, 4); err == nil {
+		t.Error("Images without an image accepted")
+	}
 	if got := Must1(3, nil); got != 3 {
 		t.Errorf("Must1 = %d", got)
 	}
