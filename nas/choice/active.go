@@ -11,11 +11,7 @@ import (
 // any value of theirs builds the same network, so two architectures with the same
 // active choices are one network.
 func (s *Space) Active(a nas.Arch) ([]string, error) {
-	if err := s.Validate(a); err != nil {
-		return nil, err
-	}
-	b := &build{space: s, arch: a.Choices}
-	tr, err := s.run(b)
+	b, tr, err := s.traceArch(a)
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,7 @@ import (
 // and the logits; an edge joins each to the nearest choices (or the input) its
 // tensors were computed from. Value and Repeat choices are listed in the title.
 func (s *Space) Graph(a nas.Arch) (*draw.Graph, error) {
-	if err := s.Validate(a); err != nil {
-		return nil, err
-	}
-	b := &build{space: s, arch: a.Choices}
-	tr, err := s.run(b)
+	b, tr, err := s.traceArch(a)
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,20 @@ type traced struct {
 	x, logits *Node
 }
 
+// traceArch builds architecture a once (after checking it), recording the choices
+// it meets in the returned build; the caller finalizes tr.g when done with it.
+func (s *Space) traceArch(a nas.Arch) (*build, *traced, error) {
+	if err := s.Validate(a); err != nil {
+		return nil, nil, err
+	}
+	b := &build{space: s, arch: a.Choices}
+	tr, err := s.run(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, tr, nil
+}
+
 // run builds the model once with b (a trace, or one architecture) on one input, in a
 // fresh store, and catches what it panics with.
 func (s *Space) run(b *build) (*traced, error) {
