@@ -45,7 +45,7 @@ var expectations = map[string]expectation{
 		"gap to the best validation accuracy", "best validation accuracy so far, queries 20–150", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
 	"04_nasnet_search.ipynb": {svg: 4, html: 18, texts: []string{
-		"NASNet multi-trial presets", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
+		"NASNet multi-trial presets", "loop: update 3/3 rewards", "the loop vs multitrial.Search: largest difference between the baselines = 0.0e+00", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
 		"Controller updates", "Rerank: the 2 best distinct cells", "← best", "NASNet normal cell", "NASNet reduction cell",
 		"searched (best after the rerank)", "random control, mean ± std (K = 2)", "control_mean=", "3.3 M parameters",
 		"gonas nats-server", "gonas worker --nats", "--executor nats://"}},

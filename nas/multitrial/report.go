@@ -74,7 +74,7 @@ func Report(r *SearchResult) ([]byte, error) {
 
 	b.WriteString("<h2>Best cells</h2>\n")
 	b.WriteString(plot.Listing(r.BestFormats))
-	if space, err := cfg.space(); err == nil && len(r.Best.Choices) > 0 {
+	if space, err := cfg.Space(); err == nil && len(r.Best.Choices) > 0 {
 		if svg, err := space.SVG(r.Best); err == nil {
 			b.WriteString("<div>" + svg + "</div>\n")
 		}
@@ -110,7 +110,7 @@ func searchCharts(r *SearchResult) string {
 		plot.Series{Name: "chance (10 classes)", X: ends, Y: level(nas.ChanceAccuracy(10))})
 	entropyChart := plot.Chart{Title: "Controller entropy", XLabel: "controller update", YLabel: "mean Σ_t H_t (nats)"}
 	entropySeries := []plot.Series{{Name: "entropy", Y: ent, Style: plot.LinesPoints}}
-	if space, err := r.Config.space(); err == nil {
+	if space, err := r.Config.Space(); err == nil {
 		u := nas.UniformEntropy(space)
 		entropyChart.YMax = 1.05 * max(u, slices.Max(ent))
 		entropySeries = append(entropySeries, plot.Series{Name: "uniform policy", X: ends, Y: level(u)})

@@ -44,7 +44,7 @@ func Search(ctx context.Context, cfg *Config, exec nas.Executor, progress io.Wri
 		return nil, err
 	}
 	start := time.Now()
-	space, err := cfg.space()
+	space, err := cfg.Space()
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +103,33 @@ type search struct {
 	res  *SearchResult
 }
 
-// space is the search space, sized for the search child and the data's images.
-func (c *Config) space() (*cells.NASNet, error) {
+// Space is the search space, sized for the search child and the data's images.
+func (c *Config) Space() (*cells.NASNet, error) {
 	r := c.SearchRecipe()
 	return r.Space()
+}
+
+// SearchTrials are the trials Search dispatches for the children archs of
+// controller update u (0-based): their IDs (search ID, batch, place), the search
+// recipe and each trial's seed. A loop written out with them (sample m children,
+// run these trials, reward each with Reward, update the controller) is Search's,
+// and a Recorder answers either from the other's record.
+func (c *Config) SearchTrials(u int, archs []nas.Arch) []nas.Trial {
+	ids := make([]string, len(archs))
+	for k := range archs {
+		ids[k] = fmt.Sprintf("%s_b%04d_s%02d", c.SearchID(), u, k)
+	}
+	return c.trials(archs, ids, c.SearchRecipe())
+}
+
+// trials are the trials of archs under ids with recipe.
+func (c *Config) trials(archs []nas.Arch, ids []string, recipe Recipe) []nas.Trial {
+	trials := make([]nas.Trial, len(archs))
+	blob := recipe.JSON()
+	for k, a := range archs {
+		trials[k] = nas.Trial{ID: ids[k], Arch: a, Recipe: blob, Seed: trialSeed(c.Seed, ids[k])}
+	}
+	return trials
 }
 
 // trialSeed is a trial's seed: a hash of the search's seed and the trial's ID.
@@ -118,11 +141,11 @@ func trialSeed(seed uint64, id string) uint64 {
 
 // run dispatches trials as one batch and counts them on the progress bar.
 func (s *search) run(kind string, archs []nas.Arch, ids []string, recipe Recipe) ([]nas.TrialResult, error) {
-	trials := make([]nas.Trial, len(archs))
-	blob := recipe.JSON()
-	for k, a := range archs {
-		trials[k] = nas.Trial{ID: ids[k], Arch: a, Recipe: blob, Seed: trialSeed(s.cfg.Seed, ids[k])}
-	}
+	return s.runTrials(kind, s.cfg.trials(archs, ids, recipe))
+}
+
+// runTrials dispatches trials as one batch and counts them on the progress bar.
+func (s *search) runTrials(kind string, trials []nas.Trial) ([]nas.TrialResult, error) {
 	results, err := s.exec.Run(s.ctx, trials)
 	if err != nil {
 		return nil, errors.WithMessagef(err, "multitrial: running %d %s trials", len(trials), kind)
@@ -144,18 +167,13 @@ func (s *search) run(kind string, archs []nas.Arch, ids []string, recipe Recipe)
 
 // searchBatch trains one batch of search children and returns their rewards.
 func (s *search) searchBatch(archs []nas.Arch) ([]float64, error) {
-	b := len(s.res.Updates)
-	ids := make([]string, len(archs))
-	for k := range archs {
-		ids[k] = fmt.Sprintf("%s_b%04d_s%02d", s.id, b, k)
-	}
-	results, err := s.run("search", archs, ids, s.cfg.SearchRecipe())
+	results, err := s.runTrials("search", s.cfg.SearchTrials(len(s.res.Updates), archs))
 	if err != nil {
 		return nil, err
 	}
 	rewards := make([]float64, len(results))
 	for k, r := range results {
-		rewards[k] = reward(r)
+		rewards[k] = Reward(r)
 	}
 	s.res.Trials = append(s.res.Trials, results...)
 	s.res.Archs = append(s.res.Archs, archs...)
@@ -163,8 +181,8 @@ func (s *search) searchBatch(archs []nas.Arch) ([]float64, error) {
 	return rewards, nil
 }
 
-// reward is a search child's validation accuracy, or 0 when it failed.
-func reward(r nas.TrialResult) float64 {
+// Reward is a search child's reward: its validation accuracy, or 0 when it failed.
+func Reward(r nas.TrialResult) float64 {
 	if v := r.Metric(MetricValidAccuracy); v == v {
 		return v
 	}
