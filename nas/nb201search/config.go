@@ -138,7 +138,7 @@ func (c *Config) ZeroCostProxies() ([]zerocost.Proxy, error) {
 	if err != nil {
 		return nil, errors.WithMessage(err, "nb201search: proxies")
 	}
-	if c.Strategy != "zero-cost" {
+	if c.Strategy != zeroCost {
 		return nil, errors.Errorf("nb201search: proxies %q are a setting of the zero-cost strategy, not of %s", c.Proxies, c.Strategy)
 	}
 	return p, nil

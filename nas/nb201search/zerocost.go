@@ -18,10 +18,10 @@ const zeroCost = "zero-cost"
 const zeroCostBatch = 64
 
 // zeroCostStrategy scores architectures at initialisation with zero-cost proxies
-// (Config.Proxies; by default zerocost.DefaultProxies, NASWOT and synflow) on the benchmark's own network
-// (C = 16, N = 5) instead of a trained supernet, so no training step runs. The
-// score of a cell is the sum, over the proxies, of the fraction of the fixed rank
-// cells it scores above: zerocost.Search's rank sum measured against one fixed
+// (Config.Proxies; by default zerocost.DefaultProxies, NASWOT and synflow) on the
+// benchmark's own network (C = 16, N = 5) instead of a trained supernet, so no
+// training step runs. The score of a cell is the sum, over the proxies, of the
+// fraction of the fixed rank cells it scores above: zerocost.Search's rank sum measured against one fixed
 // reference set, so that a cell's score does not depend on which other cells are
 // scored and the pick, the rank agreement and the control use the same score.
 type zeroCostStrategy struct {
