@@ -27,14 +27,7 @@ func TestFixedCellsAndTableAgreement(t *testing.T) {
 	if len(seen) != 100 || slices.EqualFunc(a, c, func(x, y nas.Arch) bool { return x.String() == y.String() }) {
 		t.Errorf("%d distinct cells; seeds 5 and 6 give the same set: %v", len(seen), len(seen) == 100)
 	}
-	path, err := cells.DefaultNB201TablePath()
-	if err != nil {
-		t.Skip(err)
-	}
-	table, err := cells.LoadNB201Table(path)
-	if err != nil {
-		t.Skip("no NB201 table: ", err)
-	}
+	table := testTable(t)
 	test, err := table.TestScore("cifar10")
 	if err != nil {
 		t.Fatal(err)

@@ -17,14 +17,7 @@ func TestTinySearchEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a supernet on CIFAR-10 (about 20 s per strategy)")
 	}
-	tablePath, err := cells.DefaultNB201TablePath()
-	if err != nil {
-		t.Skip(err)
-	}
-	table, err := cells.LoadNB201Table(tablePath)
-	if err != nil {
-		t.Skip("no NB201 table:", err)
-	}
+	table := testTable(t)
 	cfg0, err := Preset("tiny", "random", 3)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
@@ -28,14 +27,7 @@ func (oracleStrategy) Pick(s *Search) (Pick, error) {
 // search uses it everywhere: no training step, τ against cifar10-val of exactly 1
 // every epoch, and a pick scored by it.
 func TestStrategyPlugIn(t *testing.T) {
-	path, err := cells.DefaultNB201TablePath()
-	if err != nil {
-		t.Skip(err)
-	}
-	table, err := cells.LoadNB201Table(path)
-	if err != nil {
-		t.Skip("no NB201 table: ", err)
-	}
+	table := testTable(t)
 	val, _ := table.Evaluator("cifar10")
 	RegisterStrategy("oracle-test", func(*Search) (Strategy, error) { return oracleStrategy{val: val}, nil })
 	defer delete(strategies, "oracle-test")

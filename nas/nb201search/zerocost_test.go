@@ -15,14 +15,7 @@ func TestZeroCostStrategy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores NB201 networks at initialisation on CIFAR-10 (about 20 s)")
 	}
-	tablePath, err := cells.DefaultNB201TablePath()
-	if err != nil {
-		t.Skip(err)
-	}
-	table, err := cells.LoadNB201Table(tablePath)
-	if err != nil {
-		t.Skip("no NB201 table:", err)
-	}
+	table := testTable(t)
 	cfg, err := Preset("tiny", "zero-cost", 3)
 	if err != nil {
 		t.Fatal(err)
