@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/multitrial"
@@ -45,18 +44,9 @@ func runNASNetSearch(args []string) error {
 	updates := fs.Int("updates", 0, "controller updates (default: the preset's)")
 	dataDir := fs.String("data-dir", "", "where workers read the data set: a CIFAR-10 tarball or folder, an MNIST IDX directory (default: its usual place)")
 	dataPath := fs.String("data-path", "", "old name of --data-dir")
-	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
-	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
 	hideFlags(fs, "data-path")
-	if err := fs.Parse(args); err != nil {
+	if stop, err := parseSearchFlags(fs, args, multitrial.PresetTable); stop || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return errors.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if *listPresets {
-		fmt.Print(multitrial.PresetTable())
-		return nil
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -11,7 +11,6 @@ import (
 	"syscall"
 
 	"github.com/gonas/gonas/cells"
-	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas/nb201search"
 	"github.com/pkg/errors"
 )
@@ -33,17 +32,8 @@ func runNB201Search(args []string) error {
 	resume := fs.String("resume", "", "print a finished search's verdict (nb201 searches keep no checkpoints: an interrupted one starts again with --force)")
 	force := fs.Bool("force", false, "start over in an output directory that holds a search (its results are deleted)")
 	set := fs.String("set", "", "override preset settings by their result.json names, e.g. lr_max=0.1,epochs=8")
-	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
-	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
-	if err := fs.Parse(args); err != nil {
+	if stop, err := parseSearchFlags(fs, args, nb201search.PresetTable); stop || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return errors.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if *listPresets {
-		fmt.Print(nb201search.PresetTable())
-		return nil
 	}
 	if *resume != "" {
 		dir, err := resumeDir(*resume, *out, *force)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas/enas"
 	"github.com/pkg/errors"
 )
@@ -44,19 +43,10 @@ func runSearch(args []string) error {
 	seed := fs.Uint64("seed", 0, "random seed (default: the preset's)")
 	epochs := fs.Int("epochs", 0, "search epochs (default: the preset's)")
 	noRetrain := fs.Bool("no-retrain", false, "stop after deriving the architecture (no retraining, no random control)")
-	listPresets := fs.Bool("presets", false, "print the presets as a Markdown table and exit")
-	fs.Func("max-memory", kernels.MaxMemoryUsage, kernels.SetMaxMemoryString)
 	dataPath := fs.String("data-path", "", "old name of --data-dir")
 	hideFlags(fs, "data-path")
-	if err := fs.Parse(args); err != nil {
+	if stop, err := parseSearchFlags(fs, args, enas.PresetTable); stop || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return errors.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if *listPresets {
-		fmt.Print(enas.PresetTable())
-		return nil
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
