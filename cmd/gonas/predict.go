@@ -9,13 +9,16 @@ import (
 	"strings"
 
 	"github.com/gonas/gonas/nas/backends"
-	"github.com/gonas/gonas/nas/choice"
-	_ "github.com/gonas/gonas/nas/choice/models" // the registered models a saved model may name
+	_ "github.com/gonas/gonas/nas/choice/models" // the registered choice models a saved model may name
+	_ "github.com/gonas/gonas/nas/enas"          // rebuilds the retrained ENAS networks
+	"github.com/gonas/gonas/nas/savedmodel"
 	"github.com/pkg/errors"
 )
 
-// runPredict classifies images or CSV rows with a saved model (choice.Retrain):
+// runPredict classifies images or CSV rows with a saved model (package savedmodel:
+// made by gonas retrain --out, gonas search, choice.Retrain):
 //
+//	gonas predict --model runs/enas-short/model digit.png
 //	gonas predict --model runs/net shoe.png bag.jpg
 //	gonas predict --model runs/iris flowers.csv
 func runPredict(args []string) error { return predict(args, os.Stdout) }
@@ -24,7 +27,7 @@ func runPredict(args []string) error { return predict(args, os.Stdout) }
 // INPUT is an image file or FILE.csv:ROW (rows counted from 1 after the header).
 func predict(args []string, w io.Writer) error {
 	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
-	dir := fs.String("model", "", "directory of a saved model (gonas-model.json and checkpoint/), made by choice.Retrain or choice.Save")
+	dir := fs.String("model", "", "directory of a saved model (gonas-model.json and checkpoint/), made by gonas retrain --out DIR (DIR/model), gonas search (OUT/model) or choice.Retrain")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gonas predict --model DIR INPUT...   (INPUT: .png/.jpg images, or .csv tables)")
 		fs.PrintDefaults()
@@ -40,7 +43,7 @@ func predict(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	clf, err := choice.Load(backend, *dir)
+	clf, err := savedmodel.Load(backend, *dir)
 	if err != nil {
 		return err
 	}

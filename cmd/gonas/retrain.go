@@ -30,7 +30,7 @@ func runRetrain(args []string) error {
 	preset := fs.String("preset", "short", "settings whose retraining part is used: paper, scaled, short, tiny")
 	control := fs.Int("control", 0, "also retrain K random architectures (default: the preset's K)")
 	seed := fs.Uint64("seed", 0, "random seed (default: the preset's)")
-	out := fs.String("out", "", "write retrain.json into this directory")
+	out := fs.String("out", "", "write retrain.json, and the trained network (image spaces) in model/ for gonas predict, into this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,8 +83,15 @@ func runRetrain(args []string) error {
 		Retrained *enas.RetrainResult `json:"retrained"`
 		Control   *enas.ControlResult `json:"control,omitempty"`
 	}{Config: cfg}
-	if rep.Retrained, err = enas.Retrain(ctx, backend, &cfg, d, a, os.Stderr); err != nil {
+	modelDir := "" // the trained image classifier, for gonas predict
+	if *out != "" && cfg.Space != "enas-rnn" {
+		modelDir = filepath.Join(*out, enas.ModelDir)
+	}
+	if rep.Retrained, err = enas.RetrainAndSave(ctx, backend, &cfg, d, a, modelDir, os.Stderr); err != nil {
 		return err
+	}
+	if modelDir != "" {
+		fmt.Printf("model=%s (gonas predict --model %s IMAGE...)\n", modelDir, modelDir)
 	}
 	r := rep.Retrained
 	test := fmt.Sprintf("test_accuracy=%.4f", r.TestAccuracy)

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/gonas/gonas/nas/enas"
+	"github.com/gonas/gonas/nas/savedmodel"
 	"github.com/pkg/errors"
 )
 
@@ -129,6 +130,9 @@ func runSearch(args []string) error {
 			return errors.Errorf("%v; continue with: gonas search --resume %s", err, opts.Out)
 		}
 		return err
+	}
+	if dir := filepath.Join(opts.Out, enas.ModelDir); fileExists(filepath.Join(dir, savedmodel.MetaFile)) {
+		fmt.Printf("model=%s (gonas predict --model %s IMAGE...)\n", dir, dir)
 	}
 	printOutputs(os.Stdout, opts.Out, verdictOf(res, !*noRetrain))
 	return nil

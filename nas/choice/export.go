@@ -2,45 +2,35 @@ package choice
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/gonas/gonas/nas"
-	nascheckpoint "github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/savedmodel"
 	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
-// A saved model is a directory:
-//
-//	DIR/gonas-model.json   what the model is (Meta): its model name, architecture,
-//	                       input shape, classes, normalisation, feature columns
-//	DIR/checkpoint/        its weights, a GoMLX checkpoint (ml/model/checkpoint)
+// A saved model is a directory of package savedmodel: a GoMLX checkpoint beside
+// gonas-model.json (Meta), of kind savedmodel.KindChoice for the models written
+// with choices.
 
 // MetaFile is the name of the description of a saved model.
-const MetaFile = "gonas-model.json"
+const MetaFile = savedmodel.MetaFile
 
-// metaFormat versions the description.
-const metaFormat = "gonas-model/1"
+// Meta describes a saved model (savedmodel.Meta): for a model written with
+// choices, Model is the space's name and Arch the architecture as choice name →
+// label.
+type Meta = savedmodel.Meta
 
-// Meta describes a saved model: everything needed, besides its weights and its
-// model function, to classify raw inputs.
-type Meta struct {
-	Format       string          `json:"format"`             // "gonas-model/1"
-	Model        string          `json:"model"`              // the space's name: a registered model (Register)
-	Arch         json.RawMessage `json:"arch"`               // the architecture, choice name → label
-	Input        [3]int          `json:"input"`              // height, width, channels
-	Classes      []string        `json:"classes"`            // class names, by label id
-	Features     []string        `json:"features,omitempty"` // for tables: the feature columns, in order
-	Mean         []float32       `json:"mean"`               // per-channel (per-feature) normalisation:
-	Std          []float32       `json:"std"`                // x ← (x − mean) / std
-	TestAccuracy float64         `json:"test_accuracy"`      // measured after retraining
-}
+// Classifier is a saved model loaded for inference (savedmodel.Classifier).
+type Classifier = savedmodel.Classifier
+
+// Prediction is the class a classifier gives one input (savedmodel.Prediction).
+type Prediction = savedmodel.Prediction
 
 // Preprocessing is how the training data were prepared: the normalisation applied
 // (nil for none) and, for tables, the feature columns.
@@ -48,6 +38,8 @@ type Preprocessing struct {
 	Mean, Std []float32
 	Features  []string
 }
+
+func init() { savedmodel.RegisterKind(savedmodel.KindChoice, rebuildRegistered) }
 
 // Retrain trains architecture a of s from scratch on trainSet (train.Classifier),
 // measures it on test and saves it in dir (see Save).
@@ -70,10 +62,9 @@ func Retrain(backend compute.Backend, s *Space, a nas.Arch, trainSet, test *data
 	return res, Save(dir, s, a, store, meta)
 }
 
-// Save writes a trained model of architecture a of s to dir: its weights (store) as a
-// GoMLX checkpoint in dir/checkpoint and meta, completed with the model name, the
-// architecture and the input shape, as dir/gonas-model.json. Normalisation defaults
-// to none (mean 0, std 1).
+// Save writes a trained model of architecture a of s to dir (savedmodel.Save), its
+// meta completed with the kind, the model name, the architecture and the input
+// shape. Normalisation defaults to none (mean 0, std 1).
 func Save(dir string, s *Space, a nas.Arch, store *model.Store, meta Meta) error {
 	arch, err := s.Format(a)
 	if err != nil {
@@ -82,47 +73,54 @@ func Save(dir string, s *Space, a nas.Arch, store *model.Store, meta Meta) error
 	if len(meta.Classes) != s.NumClasses() {
 		return errors.Errorf("choice.Save: %d class names for a model of %d classes", len(meta.Classes), s.NumClasses())
 	}
-	meta.Format, meta.Model, meta.Arch = metaFormat, s.Name(), json.RawMessage(arch)
+	meta.Kind, meta.Model, meta.Arch = savedmodel.KindChoice, s.Name(), json.RawMessage(arch)
 	meta.Input = [3]int{s.height, s.width, s.channels}
-	if meta.Mean == nil {
-		meta.Mean, meta.Std = make([]float32, s.channels), make([]float32, s.channels)
-		for k := range meta.Std {
-			meta.Std[k] = 1
-		}
-	}
-	if len(meta.Mean) != s.channels || len(meta.Std) != s.channels {
-		return errors.Errorf("choice.Save: normalisation of %d/%d channels for inputs of %d", len(meta.Mean), len(meta.Std), s.channels)
-	}
-	ckpt := filepath.Join(dir, "checkpoint")
-	if err := os.MkdirAll(ckpt, 0o755); err != nil {
-		return errors.Wrap(err, "choice.Save")
-	}
-	h, err := checkpoint.Build(store).Dir(ckpt).Done()
-	if err == nil {
-		err = h.Save()
-	}
-	if err != nil {
-		return errors.WithMessagef(err, "choice.Save: writing the checkpoint in %s", ckpt)
-	}
-	blob, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return err
-	}
-	return nascheckpoint.WriteFileAtomic(filepath.Join(dir, MetaFile), append(blob, '\n'))
+	return savedmodel.Save(dir, store, meta)
 }
 
-// ReadMeta reads dir/gonas-model.json.
-func ReadMeta(dir string) (Meta, error) {
-	var m Meta
-	blob, err := os.ReadFile(filepath.Join(dir, MetaFile))
+// Load reads the saved model in dir (savedmodel.Load); a model written with
+// choices must be registered (Register).
+func Load(backend compute.Backend, dir string) (*Classifier, error) {
+	return savedmodel.Load(backend, dir)
+}
+
+// LoadSpace reads the saved model in dir, built from space s (for models not
+// registered).
+func LoadSpace(backend compute.Backend, dir string, s *Space) (*Classifier, error) {
+	meta, err := savedmodel.ReadMeta(dir)
 	if err != nil {
-		return m, errors.Wrapf(err, "%s is not a saved GoNAS model", dir)
+		return nil, err
 	}
-	if err := json.Unmarshal(blob, &m); err != nil {
-		return m, errors.Wrapf(err, "%s", filepath.Join(dir, MetaFile))
+	if k := meta.KindOrDefault(); k != savedmodel.KindChoice {
+		return nil, errors.Errorf("%s: a model of kind %q, not one written with choices", dir, k)
 	}
-	if m.Format != metaFormat {
-		return m, errors.Errorf("%s: format %q, want %q", filepath.Join(dir, MetaFile), m.Format, metaFormat)
+	m, err := spaceModel(s, meta)
+	if err != nil {
+		return nil, errors.WithMessagef(err, "%s", dir)
 	}
-	return m, nil
+	return savedmodel.Open(backend, dir, meta, m)
+}
+
+// rebuildRegistered is the savedmodel.Rebuild of the models written with choices:
+// the registered model of meta.Model.
+func rebuildRegistered(meta Meta) (nas.ImageModel, error) {
+	s, err := NewRegistered(meta.Model, len(meta.Classes), meta.Input[0], meta.Input[1], meta.Input[2])
+	if err != nil {
+		return nil, err
+	}
+	return spaceModel(s, meta)
+}
+
+// spaceModel is the network of s for the saved architecture of meta, after
+// checking that s reads the saved inputs and has the saved classes.
+func spaceModel(s *Space, meta Meta) (nas.ImageModel, error) {
+	if h, w, c := s.InputShape(); meta.Input != [3]int{h, w, c} || len(meta.Classes) != s.NumClasses() {
+		return nil, errors.Errorf("a model of %v inputs and %d classes, the space %q reads %d×%d×%d and has %d",
+			meta.Input, len(meta.Classes), s.Name(), h, w, c, s.NumClasses())
+	}
+	a, err := s.Parse(string(meta.Arch))
+	if err != nil {
+		return nil, errors.WithMessagef(err, "%s", filepath.Base(MetaFile))
+	}
+	return s.ImageModel(a, s.NumClasses())
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gonas/gonas/nas/choice"
 	"github.com/gonas/gonas/nas/choice/models"
 	"github.com/gonas/gonas/nas/data"
+	"github.com/gonas/gonas/nas/savedmodel"
 	"github.com/gonas/gonas/nas/train"
 )
 
@@ -148,7 +149,7 @@ func TestSavedModelPredictsAsTheTrainedOneAndRefusesOtherCode(t *testing.T) {
 	if got := float64(correct) / float64(ds.Len()); got != res.TestAccuracy {
 		t.Errorf("the loaded model scores %.4f, the trained one %.4f", got, res.TestAccuracy)
 	}
-	meta, err := choice.ReadMeta(dir)
+	meta, err := savedmodel.ReadMeta(dir)
 	if err != nil || meta.Model != "mlp" || meta.Input != [3]int{1, 1, 2} || !archEqual(s, string(meta.Arch), a) {
 		t.Errorf("meta %+v, %v", meta, err)
 	}

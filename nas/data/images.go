@@ -20,7 +20,10 @@ func LoadNormalized(name, path string) (train, test *Dataset, err error) {
 // loadNormalized is LoadNormalized, or with a pick, only the training images it
 // chooses (test is nil).
 func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err error) {
-	var mean, std []float32
+	mean, std, err := Normalization(name)
+	if err != nil {
+		return nil, nil, err
+	}
 	switch name {
 	case "cifar10":
 		if path == "" {
@@ -31,13 +34,10 @@ func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err
 			path = filepath.Join(dir, "cifar10-jpg.tar.gz")
 		}
 		train, test, err = loadCIFAR10(path, pick)
-		mean, std = CIFAR10Mean, CIFAR10Std
 	case "mnist", "fashion-mnist":
 		load, locate := LoadMNIST, MNISTDir
-		mean, std = MNISTMean, MNISTStd
 		if name == "fashion-mnist" {
 			load, locate = LoadFashionMNIST, FashionMNISTDir
-			mean, std = FashionMNISTMean, FashionMNISTStd
 		}
 		if path == "" {
 			if path, err = locate(); err != nil {
@@ -45,8 +45,6 @@ func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err
 			}
 		}
 		train, test, err = picked(pick)(load(path))
-	default:
-		return nil, nil, fmt.Errorf("data: unknown image data set %q (have %v)", name, ImageSets)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -60,6 +58,21 @@ func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err
 		}
 	}
 	return train, test, nil
+}
+
+// Normalization is the per-channel mean and standard deviation LoadNormalized
+// normalises the image data set called name with: x ← (x − mean) / std, for
+// pixels in [0, 1].
+func Normalization(name string) (mean, std []float32, err error) {
+	switch name {
+	case "cifar10":
+		return CIFAR10Mean, CIFAR10Std, nil
+	case "mnist":
+		return MNISTMean, MNISTStd, nil
+	case "fashion-mnist":
+		return FashionMNISTMean, FashionMNISTStd, nil
+	}
+	return nil, nil, fmt.Errorf("data: unknown image data set %q (have %v)", name, ImageSets)
 }
 
 // First returns the first n images of ds (ds itself when n is 0 or not smaller

@@ -73,7 +73,11 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 	}
 	if retrain {
 		s.logf("retraining the derived architecture from scratch\n")
-		if res.Retrained, err = Retrain(ctx, s.opts.Backend, &s.cfg, s.data, derived.Arch, s.opts.Progress); err != nil {
+		modelDir := "" // the retrained image classifier is saved for gonas predict
+		if s.cfg.Space != "enas-rnn" {
+			modelDir = filepath.Join(s.opts.Out, ModelDir)
+		}
+		if res.Retrained, err = RetrainAndSave(ctx, s.opts.Backend, &s.cfg, s.data, derived.Arch, modelDir, s.opts.Progress); err != nil {
 			return nil, s.phaseFailed(ctx, "retraining the derived architecture", err)
 		}
 		s.metricf("%s params=%d flops=%d retrain_seconds=%.1f\n", testLine(&s.cfg, res.Retrained), res.Retrained.Parameters,

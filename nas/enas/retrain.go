@@ -39,6 +39,17 @@ type RetrainResult struct {
 // inference mode; RNN cells as train.TrainLanguageModel trains them, and test
 // perplexity.
 func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
+	return RetrainAndSave(ctx, backend, cfg, d, a, "", progressOut)
+}
+
+// RetrainAndSave is Retrain, and when dir is not empty it saves the trained image
+// classifier there (SaveModel), for savedmodel.Load and `gonas predict`. The
+// language models of enas-rnn are not saved: asking to is an error, before any
+// training.
+func RetrainAndSave(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, dir string, progressOut io.Writer) (*RetrainResult, error) {
+	if dir != "" && cfg.Space == "enas-rnn" {
+		return nil, errors.Errorf("enas-rnn trains a language model, and a saved model classifies images: nothing to save in %s", dir)
+	}
 	sp, err := retrainSpace(cfg, d, archLayers(cfg, a))
 	if err != nil {
 		return nil, err
@@ -51,7 +62,11 @@ func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data,
 	if cfg.Space == "enas-rnn" {
 		res, err = retrainRNN(backend, cfg, d, sp.(nas.RNNSpace), a, progressOut)
 	} else {
-		res, err = retrainImage(ctx, backend, cfg, d, sp.(nas.ImageSpace), a, progressOut)
+		var store *model.Store
+		res, store, err = retrainImage(ctx, backend, cfg, d, sp.(nas.ImageSpace), a, progressOut)
+		if err == nil && dir != "" {
+			err = SaveModel(dir, cfg, d, a, store, res.TestAccuracy)
+		}
 	}
 	if err != nil {
 		return nil, errors.WithMessagef(err, "retraining %s", a)
@@ -60,19 +75,19 @@ func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data,
 	return res, nil
 }
 
-func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, sp nas.ImageSpace, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
+func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, sp nas.ImageSpace, a nas.Arch, progressOut io.Writer) (*RetrainResult, *model.Store, error) {
 	rt := cfg.Retrain
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	build, err := modelWithAux(sp, a, d.Train.NumClasses)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	steps := data.NumBatches(d.Train.Len(), rt.BatchSize, true)
 	if steps == 0 {
-		return nil, errors.Errorf("%d training images are fewer than a batch of %d", d.Train.Len(), rt.BatchSize)
+		return nil, nil, errors.Errorf("%d training images are fewer than a batch of %d", d.Train.Len(), rt.BatchSize)
 	}
 	sgd := optim.SGD().Schedule(optim.SGDR(rt.LRMax, rt.LRMin, rt.Epochs, 1).StepsPerEpoch(steps).PerStep()).
 		WeightDecay(rt.WeightDecay).ExcludeFromWeightDecay(optim.ExcludeBiasesAndNorms)
@@ -84,7 +99,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	}
 	exec, err := trainStepExec(backend, store, build, sgd, sgd.Done(), rt.AuxWeight, rt.Epochs*steps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer exec.Finalize()
 	var aug *data.Augmentation
@@ -104,7 +119,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 		n := 0
 		for idx := range data.Minibatches(d.Train.Len(), rt.BatchSize, true, rng) {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
 			if aug != nil {
 				err = aug.Batch(d.Train, idx, batch, rng)
@@ -112,15 +127,15 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 				err = d.Train.Batch(idx, batch)
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			outs, err := exec.Call(batchTensors(d.Train, batch))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			l := float64(tensors.ToScalar[float32](outs[0]))
 			if !finite(l) {
-				return nil, errors.Errorf("training loss is %v at epoch %d step %d: lower the learning rate", l, epoch+1, n)
+				return nil, nil, errors.Errorf("training loss is %v at epoch %d step %d: lower the learning rate", l, epoch+1, n)
 			}
 			sum += l
 			n++
@@ -132,19 +147,19 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	}
 	eval, err := sp.ImageModel(a, d.Test.NumClasses)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if res.TestAccuracy, err = train.Accuracy(backend, store, eval, d.Test, 250); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c, ok := sp.(nas.Counter); ok {
 		if res.Parameters, res.FLOPs, err = c.Cost(a, d.Test.NumClasses); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		res.Parameters = train.CountParameters(store)
 	}
-	return res, nil
+	return res, store, nil
 }
 
 func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {

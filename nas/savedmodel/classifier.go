@@ -1,4 +1,4 @@
-package choice
+package savedmodel
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/data"
 	"github.com/pkg/errors"
 )
@@ -19,7 +20,6 @@ import (
 // averages).
 type Classifier struct {
 	Meta   Meta
-	Space  *Space
 	store  *model.Store
 	exec   *model.Exec
 	loaded map[string]bool // variables read from the checkpoint
@@ -32,43 +32,14 @@ type Prediction struct {
 	Probability float64 // softmax probability of the class
 }
 
-// Load reads the saved model in dir; its model must be registered (Register).
-func Load(backend compute.Backend, dir string) (*Classifier, error) {
-	meta, err := ReadMeta(dir)
-	if err != nil {
-		return nil, err
-	}
-	s, err := NewRegistered(meta.Model, len(meta.Classes), meta.Input[0], meta.Input[1], meta.Input[2])
-	if err != nil {
-		return nil, err
-	}
-	return LoadSpace(backend, dir, s)
-}
-
-// LoadSpace reads the saved model in dir, built from space s (for models not
-// registered).
-func LoadSpace(backend compute.Backend, dir string, s *Space) (*Classifier, error) {
-	meta, err := ReadMeta(dir)
-	if err != nil {
-		return nil, err
-	}
-	if h, w, c := s.InputShape(); meta.Input != [3]int{h, w, c} || len(meta.Classes) != s.NumClasses() {
-		return nil, errors.Errorf("%s: a model of %v inputs and %d classes, the space %q reads %d×%d×%d and has %d",
-			dir, meta.Input, len(meta.Classes), s.Name(), h, w, c, s.NumClasses())
-	}
-	a, err := s.Parse(string(meta.Arch))
-	if err != nil {
-		return nil, errors.WithMessagef(err, "%s", filepath.Join(dir, MetaFile))
-	}
-	m, err := s.ImageModel(a, s.NumClasses())
-	if err != nil {
-		return nil, err
-	}
+// Open reads the weights of the saved model in dir, described by meta, into the
+// network m (the model function that trained them, rebuilt by the caller).
+func Open(backend compute.Backend, dir string, meta Meta, m nas.ImageModel) (*Classifier, error) {
 	ckpt := filepath.Join(dir, "checkpoint")
 	if _, err := os.Stat(ckpt); err != nil {
 		return nil, errors.Wrapf(err, "%s: no weights", dir)
 	}
-	c := &Classifier{Meta: meta, Space: s, store: model.NewStore(), loaded: map[string]bool{}}
+	c := &Classifier{Meta: meta, store: model.NewStore(), loaded: map[string]bool{}}
 	if _, err := checkpoint.Load(c.store).Dir(ckpt).Immediate().Done(); err != nil {
 		return nil, errors.WithMessagef(err, "%s: reading the weights", dir)
 	}
@@ -78,6 +49,7 @@ func LoadSpace(backend compute.Backend, dir string, s *Space) (*Classifier, erro
 	if len(c.loaded) == 0 {
 		return nil, errors.Errorf("%s: the checkpoint holds no weights", ckpt)
 	}
+	var err error
 	if c.exec, err = model.NewExec(backend, c.store, func(scope *model.Scope, x *Node) *Node {
 		return Softmax(m(scope, x))
 	}); err != nil {
@@ -111,6 +83,9 @@ func (c *Classifier) Classify(values []float32) ([]Prediction, error) {
 	}
 	probs := tensors.MustCopyFlatData[float32](outs[0])
 	classes := len(c.Meta.Classes)
+	if len(probs) != n*classes {
+		return nil, errors.Errorf("Classify: the network gives %d outputs for %d inputs, the model has %d classes", len(probs), n, classes)
+	}
 	preds := make([]Prediction, n)
 	for i := range preds {
 		row := probs[i*classes : (i+1)*classes]
