@@ -248,6 +248,16 @@ func (s *ENASMicro) Architectures() map[string]nas.Arch {
 	return out
 }
 
+// UnavailableArchitectures names the named architectures this configuration
+// cannot hold and why: "enas" and "enas-fixed-arc" when B is not 5.
+func (s *ENASMicro) UnavailableArchitectures() map[string]string {
+	if s.cfg.Nodes == 5 {
+		return nil
+	}
+	why := fmt.Sprintf("needs cells of B=5 nodes; this ENAS micro space has B=%d", s.cfg.Nodes)
+	return map[string]string{"enas": "enas " + why, "enas-fixed-arc": "enas-fixed-arc " + why}
+}
+
 func (s *ENASMicro) stack() stackConfig {
 	sty := cellStyle{identityFR: true, inputs: inputsENASFixed}
 	if s.cfg.OutputConv {

@@ -40,10 +40,11 @@
 //
 // # The winner
 //
-// Retrain trains an architecture from scratch and saves it (Save): a GoMLX checkpoint
-// beside gonas-model.json, which records the model's registered name, the
-// architecture (the JSON of Format, choice name → label), the input shape, the class
-// names, the normalisation and, for tables, the feature columns. Load (or LoadSpace,
+// Retrain trains an architecture from scratch and saves it (Save, in the format of
+// package savedmodel): a GoMLX checkpoint beside gonas-model.json, which records
+// the model's registered name, the architecture (the JSON of Format, choice name →
+// label), the input shape, the class names, the normalisation and, for tables, the
+// feature columns. Load (or LoadSpace,
 // for a model not registered) reads it back into a Classifier that classifies raw
 // inputs, image files or CSV rows; `gonas predict --model DIR INPUTS...` does the
 // same from the command line for the models compiled into it (package

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/savedmodel"
 )
 
 // The tiny preset end to end: search, derive, retrain, random control, and the
@@ -79,5 +82,12 @@ func TestTinySearch(t *testing.T) {
 	}
 	if c := strings.Count(string(page), "<svg"); c < 5 {
 		t.Errorf("report.html has %d SVG drawings, want 4 charts and the cells", c)
+	}
+	meta, err := savedmodel.ReadMeta(filepath.Join(out, ModelDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arch, err := nas.ArchText(meta.Arch); err != nil || meta.Kind != ModelKind || meta.TestAccuracy != r.TestAccuracy || arch != res.Derived.Arch.String() {
+		t.Errorf("the retrained network is not saved as the derived one: kind %q, accuracy %v, arch %s (%v)", meta.Kind, meta.TestAccuracy, arch, err)
 	}
 }

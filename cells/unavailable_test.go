@@ -23,3 +23,17 @@ func TestNASNetAInASpaceOfOtherB(t *testing.T) {
 		t.Errorf("ParseArch(B=5 space, nasnet-a) = %v, %v", a, err)
 	}
 }
+
+// Naming the ENAS paper's cell in an ENAS micro space of other B says what is wrong.
+func TestENASCellInASpaceOfOtherB(t *testing.T) {
+	s, err := NewENASMicro(ENASMicroConfig{Nodes: 3, Filters: 4, CellsPerStage: 1, ImageSize: 28, ImageChannels: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"enas", "enas-fixed-arc"} {
+		_, err = ParseArch(s, name)
+		if err == nil || err.Error() != name+" needs cells of B=5 nodes; this ENAS micro space has B=3" {
+			t.Errorf("ParseArch(B=3 space, %s): %v", name, err)
+		}
+	}
+}
