@@ -56,6 +56,7 @@ func benchExec(b *testing.B, exec *Exec, args ...any) {
 	for b.Loop() {
 		run()
 	}
+	reportPeak(b)
 }
 
 // BenchmarkSgemm1024 multiplies two 1024×1024 float32 matrices (DotGeneral).
@@ -121,4 +122,5 @@ func BenchmarkCNN6TrainStep(b *testing.B) {
 		step()
 	}
 	b.ReportMetric(64/(b.Elapsed().Seconds()/float64(b.N)), "img/s")
+	reportPeak(b)
 }

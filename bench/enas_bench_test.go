@@ -74,6 +74,7 @@ func BenchmarkENASMicroTrainStep(b *testing.B) {
 		}
 	}
 	b.ReportMetric(64/(b.Elapsed().Seconds()/float64(b.N)), "img/s")
+	reportPeak(b)
 }
 
 // compileTrainStep builds and compiles (without running) the training step of m on

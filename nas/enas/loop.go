@@ -10,6 +10,7 @@ import (
 
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/progress"
+	"github.com/gonas/gonas/nas/rss"
 	"github.com/pkg/errors"
 )
 
@@ -161,7 +162,7 @@ func (s *Search) endEpoch() {
 	held, _, _, _ := s.child.cacheStats()
 	e := EpochRecord{Epoch: p.Epoch + 1, Steps: acc.Steps, Skipped: acc.Skipped, LR: s.child.learningRate(),
 		BestArch: acc.BestArch, BestReward: acc.BestReward, Seconds: acc.Seconds, GraphsHeld: held,
-		RSSMB: float64(residentBytes()) / (1 << 20)}
+		RSSMB: float64(rss.Bytes()) / (1 << 20)}
 	if acc.Steps > 0 {
 		e.TrainLoss = acc.LossSum / float64(acc.Steps)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/nas/backends"
+	"github.com/gonas/gonas/nas/rss"
 )
 
 // BenchmarkGraphCacheRSS measures resident memory while the child trains 1,000
@@ -54,7 +55,7 @@ func BenchmarkGraphCacheRSS(b *testing.B) {
 			if (i+1)%100 == 0 {
 				runtime.GC()
 				debug.FreeOSMemory()
-				last = float64(residentBytes()) / (1 << 20)
+				last = float64(rss.Bytes()) / (1 << 20)
 				held, _, misses, evictions := c.cacheStats()
 				b.Logf("archs=%d rss_mb=%.0f graphs_held=%d compiled=%d evicted=%d", i+1, last, held, misses, evictions)
 				if i+1 == 100 {
@@ -134,9 +135,9 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 		held, _, misses, _ := c.cacheStats()
 		runtime.GC()
 		debug.FreeOSMemory()
-		rss := float64(residentBytes()) / (1 << 20)
-		peak := float64(peakResidentBytes()) / (1 << 20)
-		b.Logf("preset=%s K=%d graphs_held=%d compiled=%d rss_mb=%.0f peak_rss_mb=%.0f", preset, k, held, misses, rss, peak)
+		now := float64(rss.Bytes()) / (1 << 20)
+		peak := float64(rss.PeakBytes()) / (1 << 20)
+		b.Logf("preset=%s K=%d graphs_held=%d compiled=%d rss_mb=%.0f peak_rss_mb=%.0f", preset, k, held, misses, now, peak)
 		b.ReportMetric(float64(held), "graphs_held")
 		if p := os.Getenv("GONAS_MEMTEST_HEAPPROFILE"); p != "" {
 			f, _ := os.Create(p)
@@ -144,7 +145,7 @@ func BenchmarkCachedGraphsPeakRSS(b *testing.B) {
 			f.Close()
 		}
 		c.close()
-		b.ReportMetric(rss, "rss_mb")
+		b.ReportMetric(now, "rss_mb")
 		b.ReportMetric(peak, "peak_rss_mb")
 	}
 }
