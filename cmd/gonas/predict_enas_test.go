@@ -73,13 +73,7 @@ func TestRetrainSavesANetworkThatPredicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	right := 0
-	for i, p := range preds {
-		if p.Class == int(test.Labels[i]) {
-			right++
-		}
-	}
-	if got := float64(right) / float64(test.Len()); math.Abs(got-rep.Retrained.TestAccuracy) > 1e-9 {
+	if got := savedmodel.Accuracy(preds, test.Labels); math.Abs(got-rep.Retrained.TestAccuracy) > 1e-9 {
 		t.Errorf("the saved network scores %.4f on the raw test images, the retraining said %.4f", got, rep.Retrained.TestAccuracy)
 	}
 

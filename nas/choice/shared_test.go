@@ -140,13 +140,7 @@ func TestSavedModelPredictsAsTheTrainedOneAndRefusesOtherCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	correct := 0
-	for i, p := range preds {
-		if p.Class == int(ds.Labels[i]) {
-			correct++
-		}
-	}
-	if got := float64(correct) / float64(ds.Len()); got != res.TestAccuracy {
+	if got := savedmodel.Accuracy(preds, ds.Labels); got != res.TestAccuracy {
 		t.Errorf("the loaded model scores %.4f, the trained one %.4f", got, res.TestAccuracy)
 	}
 	meta, err := savedmodel.ReadMeta(dir)

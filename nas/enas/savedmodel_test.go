@@ -98,13 +98,7 @@ func TestRetrainedNetworkIsSavedAndLoadsBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			right := 0
-			for i, p := range preds {
-				if p.Class == int(raw.Labels[i]) {
-					right++
-				}
-			}
-			if got := float64(right) / float64(raw.Len()); math.Abs(got-res.TestAccuracy) > 1e-9 {
+			if got := savedmodel.Accuracy(preds, raw.Labels); math.Abs(got-res.TestAccuracy) > 1e-9 {
 				t.Errorf("the loaded network scores %.4f on the raw test images, the retrained one %.4f", got, res.TestAccuracy)
 			}
 		})

@@ -132,6 +132,20 @@ func (c *Classifier) ClassifyFiles(paths ...string) ([]Prediction, error) {
 	return c.Classify(values)
 }
 
+// Accuracy is the fraction of preds whose class is the label of the same index.
+func Accuracy(preds []Prediction, labels []int32) float64 {
+	if len(preds) == 0 || len(preds) != len(labels) {
+		return 0
+	}
+	right := 0
+	for i, p := range preds {
+		if p.Class == int(labels[i]) {
+			right++
+		}
+	}
+	return float64(right) / float64(len(preds))
+}
+
 // Close frees the compiled graphs.
 func (c *Classifier) Close() { c.exec.Finalize() }
 

@@ -182,3 +182,13 @@ func TestLoadNamesWhatIsWrong(t *testing.T) {
 		t.Errorf("a partial input: %v", err)
 	}
 }
+
+func TestAccuracy(t *testing.T) {
+	preds := []savedmodel.Prediction{{Class: 1}, {Class: 0}, {Class: 2}, {Class: 2}}
+	if got := savedmodel.Accuracy(preds, []int32{1, 1, 2, 0}); got != 0.5 {
+		t.Errorf("Accuracy = %v, want 0.5", got)
+	}
+	if got := savedmodel.Accuracy(preds, []int32{1}); got != 0 {
+		t.Errorf("Accuracy of mismatched lengths = %v, want 0", got)
+	}
+}
