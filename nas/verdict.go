@@ -16,8 +16,15 @@ type Comparison struct {
 	Lower   bool    // lower is better (perplexity)
 	Value   float64 // the pick's result
 
-	// Control holds each random architecture's result (empty: no control).
+	// Control holds each random architecture's result (empty: no control, unless
+	// the summary below is given).
 	Control []float64
+	// ControlMean, ControlStd and ControlK describe the control by its mean,
+	// sample standard deviation and size alone, where its results are not kept (a
+	// report that printed only mean ± std). Verdict reads them when Control is
+	// empty and ControlK > 0.
+	ControlMean, ControlStd float64
+	ControlK                int
 }
 
 // Verdict is the comparison in one line of words, e.g.
@@ -29,16 +36,16 @@ type Comparison struct {
 // random). Without a control the line says that nothing can be concluded.
 func (c Comparison) Verdict() string {
 	pick := fmt.Sprintf("verdict: %s %s %s", c.Pick, c.format(c.Value), c.Metric)
-	if len(c.Control) == 0 {
+	mean, std, k := c.control()
+	if k == 0 {
 		return pick + "; no random control was trained, so nothing shows that the search beat random choice"
 	}
-	mean, std := MeanStd(c.Control)
 	scale, unit := 1.0, ""
 	if c.Percent {
 		scale, unit = 100, "%"
 	}
-	control := fmt.Sprintf("random control %.2f ± %.2f%s (K=%d)", scale*mean, scale*std, unit, len(c.Control))
-	if len(c.Control) == 1 {
+	control := fmt.Sprintf("random control %.2f ± %.2f%s (K=%d)", scale*mean, scale*std, unit, k)
+	if k == 1 {
 		control = fmt.Sprintf("random control %.2f%s (K=1, no spread)", scale*mean, unit)
 	}
 	diff := c.Value - mean
@@ -54,7 +61,7 @@ func (c Comparison) Verdict() string {
 	switch {
 	case diff == 0:
 		words = "equal to the control's mean: no better than random"
-	case len(c.Control) > 1 && math.Abs(diff) <= std:
+	case k > 1 && math.Abs(diff) <= std:
 		words = fmt.Sprintf("%s %s the control's mean, within its spread: no better than random", amount, aboveBelow(diff > 0))
 	case better:
 		words = fmt.Sprintf("%s %s the control (better)", amount, aboveBelow(diff > 0))
@@ -62,6 +69,19 @@ func (c Comparison) Verdict() string {
 		words = fmt.Sprintf("%s %s the control (worse)", amount, aboveBelow(diff > 0))
 	}
 	return fmt.Sprintf("%s vs %s: %s", pick, control, words)
+}
+
+// control returns the control's mean, sample standard deviation and size: from
+// Control when it is given, else from the summary (k = 0: no control).
+func (c Comparison) control() (mean, std float64, k int) {
+	if len(c.Control) > 0 {
+		mean, std = MeanStd(c.Control)
+		return mean, std, len(c.Control)
+	}
+	if c.ControlK > 0 {
+		return c.ControlMean, c.ControlStd, c.ControlK
+	}
+	return 0, 0, 0
 }
 
 func aboveBelow(above bool) string {
