@@ -20,6 +20,11 @@ type ControlResult struct {
 	// spaces) or test perplexity (enas-rnn) over the K architectures.
 	Mean float64 `json:"mean"`
 	Std  float64 `json:"std"`
+	// ValidMean and ValidStd are the mean and sample standard deviation of the
+	// validation accuracy (perplexity for enas-rnn): what a search's settings are
+	// compared on, so that the test split stays unseen.
+	ValidMean float64 `json:"valid_mean"`
+	ValidStd  float64 `json:"valid_std"`
 }
 
 // RandomControl retrains cfg.Retrain.ControlArchs random architectures of the
@@ -35,7 +40,7 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 		return nil, err
 	}
 	res := &ControlResult{}
-	var values []float64
+	var values, valid []float64
 	for i, smp := range samples {
 		if log != nil {
 			fmt.Fprintf(log, "random control %d/%d: %s\n", i+1, k, smp.Arch)
@@ -45,12 +50,13 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 			return nil, err
 		}
 		res.Archs = append(res.Archs, r)
-		values = append(values, testMetric(cfg, r))
+		values, valid = append(values, testMetric(cfg, r)), append(valid, validMetric(cfg, r))
 		if log != nil {
-			fmt.Fprintf(log, "random control %d/%d: %s params=%d\n", i+1, k, testLine(cfg, r), r.Parameters)
+			fmt.Fprintf(log, "random control %d/%d: %s %s params=%d\n", i+1, k, validLine(cfg, r), testLine(cfg, r), r.Parameters)
 		}
 	}
 	res.Mean, res.Std = nas.MeanStd(values)
+	res.ValidMean, res.ValidStd = nas.MeanStd(valid)
 	return res, nil
 }
 
@@ -60,4 +66,12 @@ func testMetric(cfg *Config, r *RetrainResult) float64 {
 		return r.TestPerplexity
 	}
 	return r.TestAccuracy
+}
+
+// validMetric is the validation accuracy, or the validation perplexity for enas-rnn.
+func validMetric(cfg *Config, r *RetrainResult) float64 {
+	if cfg.Space == "enas-rnn" {
+		return r.ValidPerplexity
+	}
+	return r.ValidAccuracy
 }

@@ -112,6 +112,12 @@ func microScaled() Config {
 	}
 }
 
+// microShort is the README's few-minute search, with the paper's controller. In its
+// 240 child steps the shared weights stay near chance; the controller settings
+// tried that make its entropy fall (faster Adam, no temperature, more updates,
+// with or without a longer-trained child) did not make the derived cell better on
+// validation on most seeds (BENCHMARKS.md, "Short preset: a controller that
+// learns"), so none replaced it.
 func microShort() Config {
 	return Config{
 		Data: "mnist", Seed: 1, TrainSize: 4000, ValidSize: 1000, TestSize: 2000,

@@ -80,13 +80,14 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 		if res.Retrained, err = RetrainAndSave(ctx, s.opts.Backend, &s.cfg, s.data, derived.Arch, modelDir, s.opts.Progress); err != nil {
 			return nil, s.phaseFailed(ctx, "retraining the derived architecture", err)
 		}
-		s.metricf("%s params=%d flops=%d retrain_seconds=%.1f\n", testLine(&s.cfg, res.Retrained), res.Retrained.Parameters,
+		s.metricf("%s %s params=%d flops=%d retrain_seconds=%.1f\n", validLine(&s.cfg, res.Retrained), testLine(&s.cfg, res.Retrained), res.Retrained.Parameters,
 			res.Retrained.FLOPs, res.Retrained.Seconds)
 		if s.cfg.Retrain.ControlArchs > 0 {
 			if res.Control, err = RandomControl(ctx, s.opts.Backend, &s.cfg, s.data, s.opts.Progress, s.opts.Log); err != nil {
 				return nil, s.phaseFailed(ctx, "the random control", err)
 			}
-			s.metricf("control_k=%d control_mean=%.4f control_std=%.4f\n", len(res.Control.Archs), res.Control.Mean, res.Control.Std)
+			s.metricf("control_k=%d control_valid_mean=%.4f control_valid_std=%.4f control_mean=%.4f control_std=%.4f\n",
+				len(res.Control.Archs), res.Control.ValidMean, res.Control.ValidStd, res.Control.Mean, res.Control.Std)
 		}
 		res.Verdict = res.Comparison().Verdict()
 		if err := s.writeResult(res); err != nil {
@@ -125,4 +126,11 @@ func testLine(cfg *Config, r *RetrainResult) string {
 		return fmt.Sprintf("test_perplexity=%.2f", r.TestPerplexity)
 	}
 	return fmt.Sprintf("test_accuracy=%.4f", r.TestAccuracy)
+}
+
+func validLine(cfg *Config, r *RetrainResult) string {
+	if cfg.Space == "enas-rnn" {
+		return fmt.Sprintf("valid_perplexity=%.2f", r.ValidPerplexity)
+	}
+	return fmt.Sprintf("valid_accuracy=%.4f", r.ValidAccuracy)
 }

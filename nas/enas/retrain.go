@@ -17,12 +17,16 @@ import (
 	"github.com/pkg/errors"
 )
 
-// RetrainResult is one architecture trained from scratch and tested.
+// RetrainResult is one architecture trained from scratch, then measured on the
+// validation split, which the retraining does not train on (the split to choose
+// a search's settings on), and on the test split.
 type RetrainResult struct {
-	Arch           string  `json:"arch"`                      // canonical JSON
-	TestAccuracy   float64 `json:"test_accuracy,omitempty"`   // image spaces
-	TestPerplexity float64 `json:"test_perplexity,omitempty"` // enas-rnn
-	Parameters     int     `json:"parameters"`
+	Arch            string  `json:"arch"`                       // canonical JSON
+	ValidAccuracy   float64 `json:"valid_accuracy,omitempty"`   // image spaces
+	ValidPerplexity float64 `json:"valid_perplexity,omitempty"` // enas-rnn
+	TestAccuracy    float64 `json:"test_accuracy,omitempty"`    // image spaces
+	TestPerplexity  float64 `json:"test_perplexity,omitempty"`  // enas-rnn
+	Parameters      int     `json:"parameters"`
 	// FLOPs counts the multiply-adds of one forward pass of one image (of one token
 	// for enas-rnn: the cell's matrices and the softmax).
 	FLOPs          int64   `json:"flops"`
@@ -33,11 +37,11 @@ type RetrainResult struct {
 
 // Retrain builds architecture a from scratch in the retraining space of cfg
 // (larger than the search's, see RetrainConfig) and trains it on d's training
-// split, then tests it: image classifiers with SGD (Nesterov momentum, L2, a
-// cosine learning rate over the run [2], the auxiliary head, Cutout, scheduled
-// drop-path and dropout as configured) and test accuracy with batch norm in
-// inference mode; RNN cells as train.TrainLanguageModel trains them, and test
-// perplexity.
+// split, then measures it on the validation split and the test split: image
+// classifiers with SGD (Nesterov momentum, L2, a cosine learning rate over the
+// run [2], the auxiliary head, Cutout, scheduled drop-path and dropout as
+// configured), and their accuracy with batch norm in inference mode; RNN cells as
+// train.TrainLanguageModel trains them, and their perplexity.
 func Retrain(ctx context.Context, backend compute.Backend, cfg *Config, d *Data, a nas.Arch, progressOut io.Writer) (*RetrainResult, error) {
 	return RetrainAndSave(ctx, backend, cfg, d, a, "", progressOut)
 }
@@ -149,6 +153,9 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	if err != nil {
 		return nil, nil, err
 	}
+	if res.ValidAccuracy, err = train.Accuracy(backend, store, eval, d.Valid, 250); err != nil {
+		return nil, nil, errors.WithMessage(err, "validation accuracy")
+	}
 	if res.TestAccuracy, err = train.Accuracy(backend, store, eval, d.Test, 250); err != nil {
 		return nil, nil, err
 	}
@@ -187,6 +194,9 @@ func retrainRNN(backend compute.Backend, cfg *Config, d *Data, sp nas.RNNSpace, 
 	}
 	res := &RetrainResult{Steps: len(tr.Losses), FinalTrainLoss: tr.Losses[len(tr.Losses)-1]}
 	const testBatch = 10
+	if res.ValidPerplexity, err = train.LanguageModelPerplexity(backend, store, lm, hidden, d.ValidIDs, testBatch, cfg.Child.BPTT); err != nil {
+		return nil, errors.WithMessage(err, "validation perplexity")
+	}
 	if res.TestPerplexity, err = train.LanguageModelPerplexity(backend, store, lm, hidden, d.TestIDs, testBatch, cfg.Child.BPTT); err != nil {
 		return nil, err
 	}

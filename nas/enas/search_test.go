@@ -42,17 +42,25 @@ func TestTinySearch(t *testing.T) {
 		t.Errorf("derived %d candidates, formats %v", len(res.Derived.Candidates), res.Best)
 	}
 	r := res.Retrained
-	if r == nil || !(r.TestAccuracy > 0 && r.TestAccuracy <= 1) || r.Parameters <= 0 || r.FLOPs <= 0 {
+	if r == nil || !(r.TestAccuracy > 0 && r.TestAccuracy <= 1) || !(r.ValidAccuracy > 0 && r.ValidAccuracy <= 1) ||
+		r.Parameters <= 0 || r.FLOPs <= 0 {
 		t.Fatalf("retrained: %+v", r)
 	}
 	if res.Control == nil || len(res.Control.Archs) != cfg.Retrain.ControlArchs || !(res.Control.Mean > 0) {
 		t.Fatalf("control: %+v", res.Control)
 	}
+	var valid []float64
+	for _, c := range res.Control.Archs {
+		valid = append(valid, c.ValidAccuracy)
+	}
+	if m, sd := nas.MeanStd(valid); !(m > 0) || m != res.Control.ValidMean || sd != res.Control.ValidStd {
+		t.Errorf("control validation accuracy %g ± %g, want the mean of %v (%g ± %g)", res.Control.ValidMean, res.Control.ValidStd, valid, m, sd)
+	}
 	h := s.History()
 	if len(h.Epochs) != cfg.Child.Epochs || len(h.Updates) != cfg.Child.Epochs*cfg.Controller.TrainSteps+len(h.Skips) {
 		t.Errorf("history: %d epochs, %d updates", len(h.Epochs), len(h.Updates))
 	}
-	for _, want := range []string{"epoch=1 ", "valid_acc=", "best_arch=", "test_accuracy=", "control_mean="} {
+	for _, want := range []string{"epoch=1 ", "valid_acc=", "best_arch=", "valid_accuracy=", "test_accuracy=", "control_valid_mean=", "control_mean="} {
 		if !strings.Contains(metrics.String(), want) {
 			t.Errorf("metrics lack %q", want)
 		}
