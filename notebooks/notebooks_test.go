@@ -24,6 +24,7 @@ type expectation struct {
 	ptb    bool     // needs Penn Treebank (ptb.zip) in the shared data dir
 	cifar  bool     // needs CIFAR-10 (cifar10-jpg.tar.gz) in the shared data dir
 	fmnist bool     // needs Fashion-MNIST (Debian's dataset-fashion-mnist, or $GONAS_FASHION_MNIST_DIR)
+	learns bool     // shows a controller that learns (controllerLearned)
 }
 
 // expectations per notebook; a notebook not listed must run without errors and
@@ -44,20 +45,20 @@ var expectations = map[string]expectation{
 	"03_nasbench201.ipynb": {svg: 4, html: 5, nb201: true, texts: []string{
 		"gap to the best validation accuracy", "best validation accuracy so far, queries 20–150", "Test accuracy of the chosen cells", "paper test acc.",
 		"REINFORCE", "REA", "exhaustive search by validation accuracy", "test of chosen"}},
-	"04_nasnet_search.ipynb": {svg: 7, html: 28, texts: []string{
-		"NASNet multi-trial presets", "loop: update 3/3 rewards", "the loop vs multitrial.Search: largest difference between the baselines = 0.0e+00", "update=3/3 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
+	"04_nasnet_search.ipynb": {svg: 7, html: 28, learns: true, texts: []string{
+		"NASNet multi-trial presets", "loop: update 6/6 rewards", "the loop vs multitrial.Search: largest difference between the baselines = 0.0e+00", "update=6/6 reward_mean=", "Controller: reward", "uniform: log(number of architectures)",
 		"Controller updates", "Rerank: the 2 best distinct cells", "← best", "NASNet normal cell", "NASNet reduction cell",
 		"searched (best after the rerank)", "random control, mean ± std (K = 2)", "control_mean=", "3.3 M parameters",
 		"gonas nats-server", "gonas worker --nats", "--executor nats://",
 		"Kept run (proxy, CIFAR-10): controller entropy", "entropy 84.5 → 71.2 nats over 6 updates", "rerank: validation accuracy after 3 epochs",
 		"verdict: searched cell 48.26% test accuracy vs random control 46.59 ± 2.24% (K=3): 1.7 points above the control"}},
-	"05_enas_micro.ipynb": {svg: 9, html: 30, texts: []string{
+	"05_enas_micro.ipynb": {svg: 9, html: 30, learns: true, texts: []string{
 		"ENAS micro presets", "epoch=2 ", "Controller: reward", "uniform: log(number of architectures)",
 		"Shared weights: validation accuracy", "ENAS convolutional cell", "ENAS reduction cell", "The derive candidates", "← derived",
 		"derived by ENAS, retrained from scratch", "random control, mean ± std (K = 2)", "2.89% error", "control_mean=",
 		"Kept run (scaled, CIFAR-10): controller entropy per epoch", "entropy 58.059 → 58.049 nats over 10 epochs", "Kept run: the derived reduction cell",
 		"verdict: derived cell 67.57% test accuracy vs random control 69.01 ± 1.58% (K=3): 1.4 points below the control"}},
-	"06_enas_rnn.ipynb": {svg: 9, html: 28, ptb: true, texts: []string{
+	"06_enas_rnn.ipynb": {svg: 9, html: 28, ptb: true, learns: true, texts: []string{
 		"ENAS recurrent cell (12 nodes)", "ENAS RNN presets", "valid_ppl=", "Shared weights: perplexity of the sampled cells",
 		"Controller: reward (80 / valid perplexity)", "uniform: log(number of cells)", "ENAS recurrent cell (4 nodes)", "← derived",
 		"test perplexity", "random control, mean ± std (K = 2)", "55.8 test perplexity", "control_mean=",
@@ -216,6 +217,11 @@ func checkNotebook(t *testing.T, nb *Notebook, want expectation) {
 	for _, s := range want.texts {
 		if !strings.Contains(text, s) {
 			t.Errorf("the outputs lack %q", s)
+		}
+	}
+	if want.learns {
+		if err := controllerLearned(text); err != nil {
+			t.Error(err)
 		}
 	}
 }
