@@ -52,7 +52,7 @@ func RandomControl(ctx context.Context, backend compute.Backend, cfg *Config, d 
 		res.Archs = append(res.Archs, r)
 		values, valid = append(values, testMetric(cfg, r)), append(valid, validMetric(cfg, r))
 		if log != nil {
-			fmt.Fprintf(log, "random control %d/%d: %s %s params=%d\n", i+1, k, validLine(cfg, r), testLine(cfg, r), r.Parameters)
+			fmt.Fprintf(log, "random control %d/%d: %s params=%d\n", i+1, k, metricsLine(cfg, r), r.Parameters)
 		}
 	}
 	res.Mean, res.Std = nas.MeanStd(values)

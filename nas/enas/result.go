@@ -80,7 +80,7 @@ func (s *Search) Complete(ctx context.Context, retrain bool) (*Result, error) {
 		if res.Retrained, err = RetrainAndSave(ctx, s.opts.Backend, &s.cfg, s.data, derived.Arch, modelDir, s.opts.Progress); err != nil {
 			return nil, s.phaseFailed(ctx, "retraining the derived architecture", err)
 		}
-		s.metricf("%s %s params=%d flops=%d retrain_seconds=%.1f\n", validLine(&s.cfg, res.Retrained), testLine(&s.cfg, res.Retrained), res.Retrained.Parameters,
+		s.metricf("%s params=%d flops=%d retrain_seconds=%.1f\n", metricsLine(&s.cfg, res.Retrained), res.Retrained.Parameters,
 			res.Retrained.FLOPs, res.Retrained.Seconds)
 		if s.cfg.Retrain.ControlArchs > 0 {
 			if res.Control, err = RandomControl(ctx, s.opts.Backend, &s.cfg, s.data, s.opts.Progress, s.opts.Log); err != nil {
@@ -121,16 +121,12 @@ func (s *Search) writeResult(res *Result) error {
 	return checkpoint.WriteFileAtomic(filepath.Join(s.opts.Out, "report.html"), page)
 }
 
-func testLine(cfg *Config, r *RetrainResult) string {
+// metricsLine is a retrained architecture's validation and test metric as the
+// metric lines print them: "valid_accuracy=0.9120 test_accuracy=0.9050", or the
+// perplexities for enas-rnn.
+func metricsLine(cfg *Config, r *RetrainResult) string {
 	if cfg.Space == "enas-rnn" {
-		return fmt.Sprintf("test_perplexity=%.2f", r.TestPerplexity)
+		return fmt.Sprintf("valid_perplexity=%.2f test_perplexity=%.2f", r.ValidPerplexity, r.TestPerplexity)
 	}
-	return fmt.Sprintf("test_accuracy=%.4f", r.TestAccuracy)
-}
-
-func validLine(cfg *Config, r *RetrainResult) string {
-	if cfg.Space == "enas-rnn" {
-		return fmt.Sprintf("valid_perplexity=%.2f", r.ValidPerplexity)
-	}
-	return fmt.Sprintf("valid_accuracy=%.4f", r.ValidAccuracy)
+	return fmt.Sprintf("valid_accuracy=%.4f test_accuracy=%.4f", r.ValidAccuracy, r.TestAccuracy)
 }
