@@ -152,7 +152,8 @@ type killedTrial struct {
 	err           error
 }
 
-// killOneMidTrial SIGKILLs the first worker seen to start a trial, while the trial runs.
+// killOneMidTrial SIGKILLs the first worker seen running a trial that is still
+// running 300 ms after it was seen to start (so not one refused at once).
 func killOneMidTrial(ctx context.Context, workers []*natstest.Worker) killedTrial {
 	for ctx.Err() == nil {
 		for _, w := range workers {
@@ -165,6 +166,9 @@ func killOneMidTrial(ctx context.Context, workers []*natstest.Worker) killedTria
 				continue
 			}
 			time.Sleep(300 * time.Millisecond) // into the training
+			if w.Finished(id) {
+				continue // a trial refused or done within the wait (a hostile recipe): look for another
+			}
 			if err := w.Kill(); err != nil {
 				return killedTrial{w.Name, id, err}
 			}
