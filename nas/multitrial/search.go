@@ -171,6 +171,9 @@ func (s *search) searchBatch(archs []nas.Arch) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := sameFailure(results); err != nil {
+		return nil, errors.WithMessagef(err, "multitrial: batch %d", len(s.res.Updates)+1)
+	}
 	rewards := make([]float64, len(results))
 	for k, r := range results {
 		rewards[k] = Reward(r)
