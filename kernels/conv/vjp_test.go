@@ -464,6 +464,10 @@ func gradCases() []gradCase {
 		{name: "3x3-kdil2", B: 2, C: 3, O: 4, in: []int{11, 10}, k: []int{3, 3}, kDil: []int{2, 2}, pad: [][2]int{{2, 2}, {2, 2}}},
 		{name: "1d-stride2", B: 3, C: 4, O: 5, in: []int{15}, k: []int{3}, stride: []int{2}, pad: [][2]int{{1, 1}}},
 		{name: "3d-stride2", B: 2, C: 3, O: 2, in: []int{5, 7, 6}, k: []int{3, 3, 3}, stride: []int{2, 2, 2}, pad: [][2]int{{1, 1}, {1, 1}, {1, 1}}},
+		// 16 channels, as in NB201's first stage: the products have 16
+		// columns, so float32 runs on kernels/gemm's 14×16 micro-kernel.
+		{name: "3x3-same-16ch", B: 2, C: 16, O: 16, in: []int{8, 9}, k: []int{3, 3}, pad: same2(3, 3)},
+		{name: "1x1-16ch", B: 2, C: 16, O: 16, in: []int{8, 9}, k: []int{1, 1}},
 		{name: "1x1", B: 3, C: 5, O: 7, in: []int{9, 11}, k: []int{1, 1}},
 		{name: "1x1-groups2", B: 3, C: 6, O: 4, in: []int{5, 7}, k: []int{1, 1}, cg: 2},
 		{name: "groups2", B: 2, C: 6, O: 4, in: []int{9, 8}, k: []int{3, 3}, cg: 2, pad: same2(3, 3)},

@@ -14,7 +14,12 @@
 // of A and multiplies them (FMA) with NR values of B. Micro-kernels, selected
 // at run time with golang.org/x/sys/cpu:
 //
-//	avx512   14×32, ZMM registers: 28 accumulators, 2 for B, 2 for broadcasts
+//	avx512   14×32, ZMM registers: 28 accumulators, 2 for B, 2 for broadcasts;
+//	         products with at most 16 columns run on avx512n16 instead
+//	avx512n16 14×16, 14 accumulators, 1 for B, A broadcast from memory in the
+//	         FMAs (without it, a 16-column product, as in a convolution with
+//	         16 channels, computed half of every 14×32 tile on zero padding
+//	         and ran at about half the GFLOP/s)
 //	avx2      6×16, YMM registers (AVX2 + FMA3): 12 accumulators
 //	generic   2×4, portable Go (also the only one on other architectures)
 //
@@ -57,7 +62,7 @@
 // therefore bitwise identical whatever the number of goroutines or the task
 // grid (it may differ between micro-kernels).
 //
-// The environment variable GONAS_GEMM ("avx512", "avx2" or "generic"), read
+// The environment variable GONAS_GEMM ("avx512", "avx512n16", "avx2" or "generic"), read
 // once at start-up, forces a micro-kernel the CPU supports; Implementation
 // reports the one in use.
 //

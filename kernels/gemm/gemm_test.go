@@ -178,6 +178,13 @@ func testCases(short bool) []testCase {
 		testCase{m: 1000, n: 1, k: 70, alpha: 1, beta: 0},
 		testCase{m: 100, n: 32, k: 1000, alpha: 1, beta: 0, pad: 0}, // in-place B (ldb = 32)
 		testCase{m: 70, n: 64, k: 50, alpha: 1, beta: 0.5, pad: 0},  // packed B (ldb = 64)
+		// At most 16 columns (the narrow AVX-512 kernel): full tiles with
+		// in-place B, edge tiles, several k blocks and a long k (the
+		// kernel gradient of a 16-channel convolution).
+		testCase{m: 100, n: 16, k: 300, alpha: 1, beta: 0, pad: 0},
+		testCase{m: 97, n: 16, k: 777, alpha: -1, beta: 0.5, pad: 1},
+		testCase{m: 60, n: 15, k: 40, alpha: 1, beta: 1, pad: 2, nanC: false},
+		testCase{m: 144, n: 16, k: 900, alpha: 1, beta: 0, pad: 0, nanC: true},
 	)
 	return cs
 }

@@ -21,6 +21,11 @@ type impl struct {
 	// pf != 0, the kernel may prefetch addresses pf, pf+pfs, pf+2*pfs, ...
 	// (one per step; they need not be valid).
 	kern func(k int, a *float32, ars, aks uintptr, b *float32, bks uintptr, c *float32, ldc uintptr, alpha, beta float32, pf, pfs uintptr)
+	// narrow, if not nil, is the micro-kernel used instead for products
+	// with at most narrow.nr columns.
+	narrow *impl
+	// workspaces recycles this micro-kernel's packing buffers.
+	workspaces sync.Pool
 }
 
 var (
@@ -34,7 +39,7 @@ var (
 )
 
 // selectImpl returns the fastest available micro-kernel, or the one named by
-// name ("avx512", "avx2", "generic") if it is available.
+// name ("avx512", "avx512n16", "avx2", "generic") if it is available.
 func selectImpl(name string) *impl {
 	for _, im := range impls {
 		if im.name == name {
@@ -44,9 +49,10 @@ func selectImpl(name string) *impl {
 	return impls[0]
 }
 
-// Implementation returns the name of the micro-kernel in use: "avx512",
-// "avx2" or "generic". The environment variable GONAS_GEMM, read once at
-// start-up, can force a slower one (e.g. GONAS_GEMM=generic).
+// Implementation returns the name of the micro-kernel in use: "avx512"
+// (which runs products with at most 16 columns on "avx512n16"),
+// "avx512n16", "avx2" or "generic". The environment variable GONAS_GEMM,
+// read once at start-up, can force a slower one (e.g. GONAS_GEMM=generic).
 func Implementation() string { return cur.name }
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major float32
@@ -194,6 +200,9 @@ func sgemm(im *impl, transA, transB bool, m, n, k int, alpha float32, a []float3
 		sgemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if im.narrow != nil && n <= im.narrow.nr {
+		im = im.narrow
+	}
 	j, _ := jobPool.Get().(*job)
 	if j == nil {
 		j = new(job)
@@ -222,7 +231,7 @@ func sgemm(im *impl, transA, transB bool, m, n, k int, alpha float32, a []float3
 	if helpers == 0 {
 		ws := getWorkspace(im)
 		j.block(0, m, 0, n, ws)
-		wsPool.Put(ws)
+		im.workspaces.Put(ws)
 		return
 	}
 	j.partition(helpers + 1)
@@ -348,25 +357,23 @@ func (j *job) worker() {
 		j0, j1 := c*j.np/j.cb*nr, min((c+1)*j.np/j.cb*nr, j.n)
 		j.block(i0, i1, j0, j1, ws)
 	}
-	wsPool.Put(ws)
+	j.im.workspaces.Put(ws)
 }
 
 // workspace holds the packing buffers of one goroutine.
 type workspace struct {
-	im   *impl
 	a, b []float32 // packed A block (mc×kc) and B block (kc×nc)
 	tmp  []float32 // mr×nr tile for edges
 }
 
-var wsPool sync.Pool
-
+// getWorkspace returns a workspace for im, recycled from im.workspaces
+// when possible.
 func getWorkspace(im *impl) *workspace {
-	if ws, ok := wsPool.Get().(*workspace); ok && ws.im == im {
+	if ws, ok := im.workspaces.Get().(*workspace); ok {
 		return ws
 	}
 	ncr := (im.nc + im.nr - 1) / im.nr * im.nr
 	return &workspace{
-		im:  im,
 		a:   alignedSlice(im.mc * rowStride(im.kc)),
 		b:   alignedSlice(ncr * im.kc),
 		tmp: alignedSlice(im.mr * im.nr),
@@ -587,6 +594,11 @@ func copyRuns(dst []float32, width int, src []float32, ld, w, n int) {
 	d := unsafe.Pointer(&dst[0])
 	s := unsafe.Pointer(&src[0])
 	sd, ss := uintptr(width)*4, uintptr(ld)*4
+	if useCopyRunsAVX512 && width <= 32 && w <= width {
+		lo, hi := runMasks(w, width)
+		copyRunsAVX512(&dst[0], sd, &src[0], ss, n, lo, hi)
+		return
+	}
 	switch {
 	case w == 32 && width == 32:
 		for p := range uintptr(n) {
@@ -619,6 +631,23 @@ func copyRuns(dst []float32, width int, src []float32, ld, w, n int) {
 			clear(row[w:])
 		}
 	}
+}
+
+// useCopyRunsAVX512 selects copyRunsAVX512 in copyRuns (tests switch it
+// off to cover the portable code). The fixed-size array copies of the
+// portable code compile to runtime.memmove calls (the compiler cannot prove
+// that the arrays do not overlap), which cost more than the copy for runs of
+// 14 or 32 values.
+var useCopyRunsAVX512 = hasAVX512
+
+// runMasks returns the masks of copyRunsAVX512 for runs of w values padded
+// with zeros to width (w <= width <= 32): for lanes 0-15 (lo) and 16-31
+// (hi), bits 0-15 select the lanes read and bits 16-31 the lanes written.
+func runMasks(w, width int) (lo, hi uint64) {
+	lanes := func(k int) uint64 { return 1<<uint(min(max(k, 0), 16)) - 1 }
+	lo = lanes(w) | lanes(width)<<16
+	hi = lanes(w-16) | lanes(width-16)<<16
+	return lo, hi
 }
 
 // transposeInto stores src[r*ld + p] into dst[p*width + r] for r < w, p < n,

@@ -223,10 +223,14 @@ func reduceColumns[T Float](op ReduceOp, ident T, src []T, W, C int, w windowAxi
 }
 
 // initFrom sets dst = identity ⊕ src elementwise (a copy, except that Sum adds
-// to +0 so that -0 becomes +0 as in XLA).
+// to +0 so that -0 becomes +0 as in XLA; with AVX-512 loops for float32).
 func initFrom[T Float](op ReduceOp, dst, src []T) {
 	if op == Sum {
 		src = src[:len(dst)]
+		if d, ok := any(dst).([]float32); ok && useAVX512 && len(d) >= minAVX512 {
+			plusZeroAVX512(&d[0], &any(src).([]float32)[0], len(d))
+			return
+		}
 		for i, v := range src {
 			dst[i] = 0 + v
 		}
@@ -235,10 +239,19 @@ func initFrom[T Float](op ReduceOp, dst, src []T) {
 	copy(dst, src)
 }
 
-// combine sets dst = dst ⊕ src elementwise. The loops are unrolled by 4 (with
-// bounds checks hoisted), which the Go compiler rewards by ~1.5x.
+// minAVX512 is the length from which initFrom and combine call the AVX-512
+// loops for a float32 Sum (shorter slices stay in Go, cheaper than the call).
+const minAVX512 = 16
+
+// combine sets dst = dst ⊕ src elementwise: with AVX-512 loops for a float32
+// Sum; otherwise the loops are unrolled by 4 (with bounds checks hoisted),
+// which the Go compiler rewards by ~1.5x.
 func combine[T Float](op ReduceOp, dst, src []T) {
 	src = src[:len(dst)]
+	if d, ok := any(dst).([]float32); ok && op == Sum && useAVX512 && len(d) >= minAVX512 {
+		addIntoAVX512(&d[0], &any(src).([]float32)[0], len(d))
+		return
+	}
 	n4 := len(dst) &^ 3
 	switch op {
 	case Sum:
