@@ -3,7 +3,8 @@ package multitrial
 // MemoryEstimate is about how many bytes training the recipe's child takes, from its
 // shapes alone (no network is built): an estimate, deliberately on the high side,
 // that a worker compares with its limit before it builds or trains anything. It
-// does not count the data set, which a process loads once for all its trials.
+// does not count the data, of which a process loads only the images its splits
+// use, once for all its trials.
 //
 // For a NASNet child of B blocks, C filters, N cells per stage and stem multiplier S
 // on H×H images with batch b: stage s (0, 1, 2) has C·2^s filters at H/2^s, so every
@@ -15,8 +16,9 @@ package multitrial
 // cell of F filters (the block's ops and the preprocessings), counted four times
 // (weights, gradients, momentum, a copy). Add 512 MiB for the runtime and compiled
 // programs. Measured against it: a proxy-preset trial of NASNet-A (B=5, C=8, N=1,
-// batch 64; estimate 2.1 GiB) peaked at 2.4 GiB of resident memory on the CPU
-// backend, CIFAR-10 (about 0.9 GiB) included.
+// batch 64; estimate 2.1 GiB) peaked at 1.2 GiB of resident memory on the CPU
+// backend, its 5,000 CIFAR-10 images included (2.4 GiB when the whole data set was
+// loaded: BENCHMARKS.md, issue #17).
 func (r *Recipe) MemoryEstimate() int64 {
 	h, _ := imageShape(r.Data)
 	c := r.Child
