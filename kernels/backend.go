@@ -148,6 +148,14 @@ func (b *Backend) Finalize() {
 	b.inner.Finalize()
 }
 
+// ReleaseIdleMemory frees the kernel outputs the backend keeps idle for later
+// executions. A program calls it between phases whose graphs have other shapes
+// (a search's child, then a retraining, then its evaluation at another batch
+// size): the next phase would not reuse them, and until they go stale they count
+// as live memory that Go's collector lets the heap double over. What is computed
+// does not change: a kernel writes every element of its outputs.
+func (b *Backend) ReleaseIdleMemory() { b.pool.clear() }
+
 // IsFinalized implements compute.Backend.
 func (b *Backend) IsFinalized() bool { return b.inner.IsFinalized() }
 

@@ -121,3 +121,48 @@ func TestReturnedKernelOutputsAreRecycled(t *testing.T) {
 	}
 	_ = third.Finalize()
 }
+
+// ReleaseIdleMemory empties the pool an execution filled, and the next execution
+// still computes what it computed before.
+func TestReleaseIdleMemory(t *testing.T) {
+	backend := testBackend(t).(*Backend)
+	s := shapes.Make(dtypes.Float32, 64, 64)
+	b := backend.Builder("release")
+	f := b.Main()
+	x := must.M1(f.Parameter("x", s, nil))
+	if err := f.Return([]compute.Value{must.M1(f.Mul(x, x))}, nil); err != nil {
+		t.Fatal(err)
+	}
+	exec := must.M1(b.Compile())
+	defer exec.Finalize()
+	in := make([]float32, 64*64)
+	for i := range in {
+		in[i] = float32(i%7) - 3
+	}
+	input := must.M1(backend.BufferFromFlatData(0, in, s))
+	run := func() {
+		t.Helper()
+		outs, err := exec.Execute([]compute.Buffer{input}, []bool{false}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := must.M1(outs[0].Data()).([]float32)
+		for i, v := range in {
+			if flat[i] != v*v {
+				t.Fatalf("element %d is %v, want %v", i, flat[i], v*v)
+			}
+		}
+		if err := outs[0].Finalize(); err != nil { // back to the pool
+			t.Fatal(err)
+		}
+	}
+	run()
+	if backend.pool.idleBytes() == 0 {
+		t.Fatal("an execution left nothing in the pool: nothing to release")
+	}
+	backend.ReleaseIdleMemory()
+	if n := backend.pool.idleBytes(); n != 0 {
+		t.Errorf("ReleaseIdleMemory left %d bytes in the pool", n)
+	}
+	run()
+}

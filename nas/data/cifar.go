@@ -48,9 +48,9 @@ func LoadCIFAR10(path string) (train, test *Dataset, err error) {
 	return loadCIFAR10(path, nil)
 }
 
-// loadCIFAR10 is LoadCIFAR10, or with a pick, only the training images it
-// chooses (test is nil): those alone are decoded from an image folder.
-func loadCIFAR10(path string, pick pickFunc) (train, test *Dataset, err error) {
+// loadCIFAR10 is LoadCIFAR10, or with a selection, only the images it chooses
+// (a split it drops is nil): those alone are decoded from an image folder.
+func loadCIFAR10(path string, sel *selection) (train, test *Dataset, err error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, wrapFileError(path, "", err)
@@ -59,30 +59,32 @@ func loadCIFAR10(path string, pick pickFunc) (train, test *Dataset, err error) {
 	case st.IsDir():
 		switch {
 		case isFile(filepath.Join(path, cifarTrainBatch(1))):
-			train, test, err = picked(pick)(LoadCIFAR10Bin(path))
+			train, test, err = picked(sel)(LoadCIFAR10Bin(path))
 		case isDir(filepath.Join(path, CIFAR10BinDir)):
-			train, test, err = picked(pick)(LoadCIFAR10Bin(filepath.Join(path, CIFAR10BinDir)))
+			train, test, err = picked(sel)(LoadCIFAR10Bin(filepath.Join(path, CIFAR10BinDir)))
 		case isDir(filepath.Join(path, "train")):
-			train, test, err = loadImageFolder(path, CIFARSize, CIFARSize, pick)
+			train, test, err = loadImageFolder(path, CIFARSize, CIFARSize, sel)
 		default:
 			return nil, nil, fileErrorf(path, "", "not a CIFAR-10 directory: no %s, %s/ or train/ inside",
 				cifarTrainBatch(1), CIFAR10BinDir)
 		}
 	case isTarGz(path):
-		train, test, err = loadTarGz(path, CIFARSize, CIFARSize, pick)
+		train, test, err = loadTarGz(path, CIFARSize, CIFARSize, sel)
 	default:
 		return nil, nil, fileErrorf(path, "", "unsupported file type: want a directory, .tar.gz or .tgz")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if train.NumClasses != CIFAR10NumClasses {
-		return nil, nil, fileErrorf(path, "", "found %d classes %v, want %d for CIFAR-10",
-			train.NumClasses, train.ClassNames, CIFAR10NumClasses)
-	}
-	train.Name = "cifar10-train"
-	if test != nil {
-		test.Name = "cifar10-test"
+	for s, ds := range [2]*Dataset{train, test} {
+		if ds == nil {
+			continue // a split the selection dropped
+		}
+		if ds.NumClasses != CIFAR10NumClasses {
+			return nil, nil, fileErrorf(path, "", "found %d classes %v, want %d for CIFAR-10",
+				ds.NumClasses, ds.ClassNames, CIFAR10NumClasses)
+		}
+		ds.Name = "cifar10-" + splitDirs[s]
 	}
 	return train, test, nil
 }

@@ -38,11 +38,11 @@ func LoadImageFolder(path string, height, width int) (train, test *Dataset, err 
 	return loadImageFolder(path, height, width, nil)
 }
 
-// loadImageFolder is LoadImageFolder, or with a pick, only the training images it
+// loadImageFolder is LoadImageFolder, or with a selection, only the images it
 // chooses (see assembleFolder).
-func loadImageFolder(path string, height, width int, pick pickFunc) (train, test *Dataset, err error) {
+func loadImageFolder(path string, height, width int, sel *selection) (train, test *Dataset, err error) {
 	if isTarGz(path) {
-		return loadTarGz(path, height, width, pick)
+		return loadTarGz(path, height, width, sel)
 	}
 	st, err := os.Stat(path)
 	if err != nil {
@@ -52,7 +52,7 @@ func loadImageFolder(path string, height, width int, pick pickFunc) (train, test
 		return nil, nil, fileErrorf(path, "", "unsupported file type: want a directory, .tar.gz or .tgz")
 	}
 	var pool *decoderPool // eager: images are decoded while the directory is listed
-	if pick == nil {
+	if sel == nil {
 		pool = startDecoders()
 		defer pool.wait()
 	}
@@ -61,7 +61,7 @@ func loadImageFolder(path string, height, width int, pick pickFunc) (train, test
 		return nil, nil, err
 	}
 	pool.wait()
-	return assembleFolder(path, "", items, height, width, pick)
+	return assembleFolder(path, "", items, height, width, sel)
 }
 
 // listImageFolder lists the images of the folder dataset in directory path,
@@ -175,16 +175,23 @@ func sortFolder(src, entry string, items []*folderItem) (*folderSplits, error) {
 
 // assembleFolder builds the train and test datasets of the listed items,
 // decoded in place, checking their size (height = width = 0: the first
-// training image's). With a pick, the items are not decoded yet: only the
-// training images it chooses are (assembleFolderTrainSubset), and test is nil.
-func assembleFolder(src, entry string, items []*folderItem, height, width int, pick pickFunc) (train, test *Dataset, err error) {
+// training image's). With a selection, the items are not decoded yet: only the
+// images it chooses are (folderSplits.subset), and a split it drops is nil.
+func assembleFolder(src, entry string, items []*folderItem, height, width int, sel *selection) (train, test *Dataset, err error) {
 	f, err := sortFolder(src, entry, items)
 	if err != nil {
 		return nil, nil, err
 	}
-	if pick != nil {
-		train, err = f.trainSubset(height, width, pick)
-		return train, nil, err
+	if sel != nil {
+		var out [2]*Dataset
+		for s := range f.items {
+			if pick := sel.pick(s); pick != nil {
+				if out[s], err = f.subset(s, height, width, pick); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		return out[splitTrain], out[splitTest], nil
 	}
 	for _, s := range f.items { // report the first failure in dataset order
 		if err := firstFailure(s); err != nil {

@@ -22,12 +22,12 @@ var cifarBinEntry = regexp.MustCompile(`^(data_batch_[1-5]\.bin|test_batch\.bin|
 // (…/data_batch_N.bin, …/test_batch.bin, …/batches.meta.txt) or an image
 // folder ([prefix/]train|test/<class>/<image>), and loads it. Entries under
 // __MACOSX/ and dot-files (such as "._" resource forks) are ignored, as are
-// files that fit neither layout. With a pick, it loads only the training
-// images pick chooses, and test is nil: an image folder's other images are
-// never decoded.
-func loadTarGz(archive string, height, width int, pick pickFunc) (train, test *Dataset, err error) {
+// files that fit neither layout. With a selection, it loads only the images
+// the selection chooses (a split it drops is nil): an image folder's other
+// images are never decoded.
+func loadTarGz(archive string, height, width int, sel *selection) (train, test *Dataset, err error) {
 	var pool *decoderPool // eager: images are decoded while the archive streams
-	if pick == nil {
+	if sel == nil {
 		pool = startDecoders()
 		defer pool.wait()
 	}
@@ -44,9 +44,9 @@ func loadTarGz(archive string, height, width int, pick pickFunc) (train, test *D
 		if err == nil && (height != 0 && height != CIFARSize || width != 0 && width != CIFARSize) {
 			err = fileErrorf(archive, "", "binary CIFAR-10 images are 32×32, want %d×%d", width, height)
 		}
-		return picked(pick)(train, test, err)
+		return picked(sel)(train, test, err)
 	case len(items) > 0:
-		return assembleFolder(archive, "", items, height, width, pick)
+		return assembleFolder(archive, "", items, height, width, sel)
 	}
 	return nil, nil, fileErrorf(archive, "", "no CIFAR-10 .bin batches nor train/<class>/ images inside")
 }

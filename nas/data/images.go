@@ -17,9 +17,9 @@ func LoadNormalized(name, path string) (train, test *Dataset, err error) {
 	return loadNormalized(name, path, nil)
 }
 
-// loadNormalized is LoadNormalized, or with a pick, only the training images it
-// chooses (test is nil).
-func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err error) {
+// loadNormalized is LoadNormalized, or with a selection, only the images it
+// chooses (a split it drops is nil).
+func loadNormalized(name, path string, sel *selection) (train, test *Dataset, err error) {
 	mean, std, err := Normalization(name)
 	if err != nil {
 		return nil, nil, err
@@ -33,25 +33,25 @@ func loadNormalized(name, path string, pick pickFunc) (train, test *Dataset, err
 			}
 			path = filepath.Join(dir, "cifar10-jpg.tar.gz")
 		}
-		train, test, err = loadCIFAR10(path, pick)
+		train, test, err = loadCIFAR10(path, sel)
 	case "mnist", "fashion-mnist":
-		load, locate := LoadMNIST, MNISTDir
+		classes, locate := MNISTClassNames, MNISTDir
 		if name == "fashion-mnist" {
-			load, locate = LoadFashionMNIST, FashionMNISTDir
+			classes, locate = FashionMNISTClassNames, FashionMNISTDir
 		}
 		if path == "" {
 			if path, err = locate(); err != nil {
 				return nil, nil, err
 			}
 		}
-		train, test, err = picked(pick)(load(path))
+		train, test, err = loadIDXDir(path, name, classes, sel)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, ds := range []*Dataset{train, test} {
 		if ds == nil {
-			continue // no test set: only picked training images were loaded
+			continue // a split the selection dropped
 		}
 		if err := Normalize(ds, mean, std); err != nil {
 			return nil, nil, err

@@ -51,16 +51,19 @@ var pixelScale = func() (t [256]float32) {
 // t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), each plain or gzipped
 // (".gz"). Use [MNISTDir] to find the copy shipped in the Go module cache.
 func LoadMNIST(dir string) (train, test *Dataset, err error) {
-	return loadIDXDir(dir, "mnist", MNISTClassNames)
+	return loadIDXDir(dir, "mnist", MNISTClassNames, nil)
 }
 
 // LoadFashionMNIST reads Fashion-MNIST from dir; the file names and format
 // are those of MNIST. Use [FashionMNISTDir] to find the Debian copy.
 func LoadFashionMNIST(dir string) (train, test *Dataset, err error) {
-	return loadIDXDir(dir, "fashion-mnist", FashionMNISTClassNames)
+	return loadIDXDir(dir, "fashion-mnist", FashionMNISTClassNames, nil)
 }
 
-func loadIDXDir(dir, name string, classes []string) (train, test *Dataset, err error) {
+// loadIDXDir reads the four IDX files of dir, or with a selection, only the
+// images it chooses (a split it drops is nil and its files are not read, though
+// they must exist).
+func loadIDXDir(dir, name string, classes []string, sel *selection) (train, test *Dataset, err error) {
 	files := [4]string{MNISTTrainImages, MNISTTrainLabels, MNISTTestImages, MNISTTestLabels}
 	var paths [4]string
 	for i, f := range files {
@@ -68,15 +71,20 @@ func loadIDXDir(dir, name string, classes []string) (train, test *Dataset, err e
 			return nil, nil, err
 		}
 	}
-	if train, err = LoadIDX(paths[0], paths[1], len(classes)); err != nil {
-		return nil, nil, err
+	var out [2]*Dataset
+	for s := range out {
+		var pick pickFunc
+		if sel != nil {
+			if pick = sel.pick(s); pick == nil {
+				continue
+			}
+		}
+		if out[s], err = loadIDX(paths[2*s], paths[2*s+1], len(classes), s, pick); err != nil {
+			return nil, nil, err
+		}
+		out[s].Name, out[s].ClassNames = name+"-"+splitDirs[s], classes
 	}
-	if test, err = LoadIDX(paths[2], paths[3], len(classes)); err != nil {
-		return nil, nil, err
-	}
-	train.Name, test.Name = name+"-train", name+"-test"
-	train.ClassNames, test.ClassNames = classes, classes
-	return train, test, nil
+	return out[splitTrain], out[splitTest], nil
 }
 
 // findPlainOrGz returns dir/base or dir/base.gz, whichever exists.
@@ -96,6 +104,13 @@ func findPlainOrGz(dir, base string) (string, error) {
 // gzipped. Pixels are scaled to [0,1]; labels must lie in [0, numClasses).
 // The dataset has one channel.
 func LoadIDX(imagesPath, labelsPath string, numClasses int) (*Dataset, error) {
+	return loadIDX(imagesPath, labelsPath, numClasses, splitTrain, nil)
+}
+
+// loadIDX is LoadIDX, or with a pick, only the images it chooses (of split s,
+// for messages): every label is checked, but only the chosen images are
+// converted to float32.
+func loadIDX(imagesPath, labelsPath string, numClasses, s int, pick pickFunc) (*Dataset, error) {
 	imgDims, pixels, err := readIDX(imagesPath, IDXImagesMagic)
 	if err != nil {
 		return nil, err
@@ -108,24 +123,40 @@ func LoadIDX(imagesPath, labelsPath string, numClasses int) (*Dataset, error) {
 		return nil, fileErrorf(imagesPath, "", "image count %d vs label count %d in %s",
 			imgDims[0], lblDims[0], labelsPath)
 	}
-	ds := &Dataset{
-		Name:       strings.TrimSuffix(filepath.Base(imagesPath), ".gz"),
-		Images:     make([]float32, len(pixels)),
-		Labels:     make([]int32, len(labels)),
-		Height:     imgDims[1],
-		Width:      imgDims[2],
-		Channels:   1,
-		NumClasses: numClasses,
-	}
 	for i, l := range labels {
 		if int(l) >= numClasses {
 			return nil, fileErrorf(labelsPath, "", "label out of range: record %d has label %d, want [0,%d)",
 				i, l, numClasses)
 		}
-		ds.Labels[i] = int32(l)
 	}
-	for i, p := range pixels {
-		ds.Images[i] = pixelScale[p]
+	n := len(labels)
+	var idx []int // without a pick, every image in order
+	if pick != nil {
+		if idx, err = pickIndices(imagesPath, s, len(labels), pick); err != nil {
+			return nil, err
+		}
+		n = len(idx)
+	}
+	ds := &Dataset{
+		Name:       strings.TrimSuffix(filepath.Base(imagesPath), ".gz"),
+		Labels:     make([]int32, n),
+		Height:     imgDims[1],
+		Width:      imgDims[2],
+		Channels:   1,
+		NumClasses: numClasses,
+	}
+	sz := ds.ImageSize()
+	ds.Images = make([]float32, n*sz)
+	for j := range n {
+		i := j
+		if pick != nil {
+			i = idx[j]
+		}
+		ds.Labels[j] = int32(labels[i])
+		img := ds.Images[j*sz : (j+1)*sz]
+		for k, p := range pixels[i*sz : (i+1)*sz] {
+			img[k] = pixelScale[p]
+		}
 	}
 	return ds, nil
 }

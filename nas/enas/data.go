@@ -30,21 +30,17 @@ func LoadData(cfg *Config) (*Data, error) {
 }
 
 func loadImages(cfg *Config) (*Data, error) {
-	train, test, err := data.LoadNormalized(cfg.Data, cfg.DataPath)
+	// Only the images kept are converted to float32 (data.LoadNormalizedSplits):
+	// loading all of MNIST in float32 to keep 7,000 of them was most of the short
+	// preset's peak memory (BENCHMARKS.md, "Memory").
+	d := &Data{}
+	var err error
+	d.Train, d.Valid, d.Test, err = data.LoadNormalizedSplits(cfg.Data, cfg.DataPath,
+		data.SplitPlan{ValidSize: cfg.ValidSize, Seed: cfg.Seed, TrainSize: cfg.TrainSize, TestSize: cfg.TestSize})
 	if err != nil {
 		return nil, err
 	}
-	if err := checkImageSize(train); err != nil {
-		return nil, err
-	}
-	d := &Data{Test: test}
-	if d.Train, d.Valid, err = data.SplitValidation(train, cfg.ValidSize, cfg.Seed); err != nil {
-		return nil, err
-	}
-	if d.Train, err = data.First(d.Train, cfg.TrainSize); err != nil {
-		return nil, err
-	}
-	if d.Test, err = data.First(d.Test, cfg.TestSize); err != nil {
+	if err := checkImageSize(d.Train); err != nil {
 		return nil, err
 	}
 	if d.Valid.Len() < cfg.Child.BatchSize || d.Train.Len() < cfg.Child.BatchSize {
