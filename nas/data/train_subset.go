@@ -22,3 +22,15 @@ func LoadNormalizedTrainSubset(name, path string, pick func(n int) ([]int, error
 	train, _, err := loadNormalized(name, path, &selection{train: pick})
 	return train, err
 }
+
+// LoadNormalizedSubsets is LoadNormalizedTrainSubset for both splits: trainPick
+// and testPick choose, given the number of images of their split, the indices
+// of those to read (in the order wanted), and a nil pick leaves its split out
+// (nil Dataset). Each result is bit for bit what LoadNormalized followed by
+// Subset gives.
+func LoadNormalizedSubsets(name, path string, trainPick, testPick func(n int) ([]int, error)) (train, test *Dataset, err error) {
+	if trainPick == nil && testPick == nil {
+		return nil, nil, fmt.Errorf("data: LoadNormalizedSubsets(%q): no split chosen", name)
+	}
+	return loadNormalized(name, path, &selection{train: trainPick, test: testPick})
+}

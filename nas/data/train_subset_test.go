@@ -165,3 +165,32 @@ func TestRealCIFAR10TrainSubset(t *testing.T) {
 	}
 	sameBits(t, p, got, want)
 }
+
+// LoadNormalizedSubsets picks test images as it picks training images, each
+// equal to LoadNormalized followed by Subset, and leaves out a split without a pick.
+func TestLoadNormalizedSubsetsEqualsEager(t *testing.T) {
+	dir, archive := writeFolderAndArchive(t, cifarFolderFixture(t))
+	for _, p := range []string{dir, archive} {
+		eagerTrain, eagerTest, err := LoadNormalized("cifar10", p)
+		if err != nil {
+			t.Fatalf("LoadNormalized(%s): %v", p, err)
+		}
+		trainIdx, testIdx := []int{3, 0, eagerTrain.Len() - 1}, []int{eagerTest.Len() - 1, 1, 1}
+		wantTrain, _ := eagerTrain.Subset(trainIdx)
+		wantTest, _ := eagerTest.Subset(testIdx)
+		train, test, err := LoadNormalizedSubsets("cifar10", p, choose(t, eagerTrain.Len(), trainIdx...), choose(t, eagerTest.Len(), testIdx...))
+		if err != nil {
+			t.Fatalf("LoadNormalizedSubsets(%s): %v", p, err)
+		}
+		sameBits(t, p+" train", train, wantTrain)
+		sameBits(t, p+" test", test, wantTest)
+		train, test, err = LoadNormalizedSubsets("cifar10", p, nil, choose(t, eagerTest.Len(), testIdx...))
+		if err != nil || train != nil {
+			t.Fatalf("%s: test only: train %v, err %v", p, train, err)
+		}
+		sameBits(t, p+" test only", test, wantTest)
+	}
+	if _, _, err := LoadNormalizedSubsets("cifar10", dir, nil, nil); err == nil {
+		t.Error("no split chosen: want an error")
+	}
+}

@@ -13,16 +13,14 @@ type splits struct {
 	train, valid, test *data.Dataset // valid is nil without a hold-out, test without Test
 }
 
-// A process cuts each split once, whatever the number of trials and workers, and
-// reads each test set once: both are cached by what decides them. Only the
-// training images a split uses are decoded (data.LoadNormalizedTrainSubset), and
-// no whole training set stays in memory: keeping CIFAR-10's 60,000 images as
-// float32 (0.74 GB) for the life of a search or worker process was most of what a
-// search held besides its children. A failed load is not cached: the next trial
-// reads the data again.
+// A process cuts each split once, whatever the number of trials and workers:
+// splits are cached by what decides them. Only the images a split uses are
+// decoded (data.LoadNormalizedSubsets), and no whole data set stays in memory:
+// keeping CIFAR-10's 60,000 images as float32 (0.74 GB) for the life of a search
+// or worker process was most of what a search held besides its children. A
+// failed load is not cached: the next trial reads the data again.
 var (
 	cacheMu    sync.Mutex
-	testCache  = map[[2]string]*onceValue[*data.Dataset]{}
 	splitCache = map[splitKey]*onceValue[*splits]{}
 )
 
@@ -79,7 +77,7 @@ func loadSplits(r *Recipe) (*splits, error) {
 	}
 	return cached(splitCache, key).get(func() (*splits, error) {
 		var nTrain int
-		both, err := data.LoadNormalizedTrainSubset(r.Data, r.DataPath, func(n int) ([]int, error) {
+		trainPick := func(n int) ([]int, error) { // the training images, then the held-out ones
 			ti, vi, err := data.SplitIndices(n, r.ValidSize, r.DataSeed)
 			if err != nil {
 				return nil, err
@@ -87,28 +85,21 @@ func loadSplits(r *Recipe) (*splits, error) {
 			chosen := pick(ti, r.TrainSize, r.DataSeed^trainSalt)
 			nTrain = len(chosen)
 			return append(slices.Clip(chosen), vi...), nil
-		})
+		}
+		var testPick func(n int) ([]int, error)
+		if r.Test {
+			testPick = func(n int) ([]int, error) { return pick(positions(0, n), r.TestSize, r.DataSeed^testSalt), nil }
+		}
+		both, test, err := data.LoadNormalizedSubsets(r.Data, r.DataPath, trainPick, testPick)
 		if err != nil {
 			return nil, errors.WithMessagef(err, "loading %s", r.Data)
 		}
-		s := &splits{}
+		s := &splits{test: test}
 		if s.train, err = both.Subset(positions(0, nTrain)); err != nil {
 			return nil, err
 		}
 		if both.Len() > nTrain {
 			if s.valid, err = both.Subset(positions(nTrain, both.Len())); err != nil {
-				return nil, err
-			}
-		}
-		if r.Test {
-			test, err := cached(testCache, [2]string{r.Data, r.DataPath}).get(func() (*data.Dataset, error) {
-				_, test, err := data.LoadNormalized(r.Data, r.DataPath)
-				return test, err
-			})
-			if err != nil {
-				return nil, errors.WithMessagef(err, "loading %s", r.Data)
-			}
-			if s.test, err = test.Subset(pick(positions(0, test.Len()), r.TestSize, r.DataSeed^testSalt)); err != nil {
 				return nil, err
 			}
 		}
