@@ -66,13 +66,7 @@ func TestBufferPoolReuseAndStaleEviction(t *testing.T) {
 func TestReturnedKernelOutputsAreRecycled(t *testing.T) {
 	backend := testBackend(t)
 	s := shapes.Make(dtypes.Float32, 64, 64)
-	b := backend.Builder("recycle")
-	f := b.Main()
-	x := must.M1(f.Parameter("x", s, nil))
-	if err := f.Return([]compute.Value{must.M1(f.Mul(x, x))}, nil); err != nil {
-		t.Fatal(err)
-	}
-	exec := must.M1(b.Compile())
+	exec := squareExec(t, backend, "recycle", s)
 	defer exec.Finalize()
 	input := must.M1(backend.BufferFromFlatData(0, make([]float32, 64*64), s))
 	run := func(in compute.Buffer, donate bool) (compute.Buffer, *float32) {
@@ -127,13 +121,7 @@ func TestReturnedKernelOutputsAreRecycled(t *testing.T) {
 func TestReleaseIdleMemory(t *testing.T) {
 	backend := testBackend(t).(*Backend)
 	s := shapes.Make(dtypes.Float32, 64, 64)
-	b := backend.Builder("release")
-	f := b.Main()
-	x := must.M1(f.Parameter("x", s, nil))
-	if err := f.Return([]compute.Value{must.M1(f.Mul(x, x))}, nil); err != nil {
-		t.Fatal(err)
-	}
-	exec := must.M1(b.Compile())
+	exec := squareExec(t, backend, "release", s)
 	defer exec.Finalize()
 	in := make([]float32, 64*64)
 	for i := range in {
@@ -165,4 +153,16 @@ func TestReleaseIdleMemory(t *testing.T) {
 		t.Errorf("ReleaseIdleMemory left %d bytes in the pool", n)
 	}
 	run()
+}
+
+// squareExec compiles x ↦ x·x for float32 values of shape s.
+func squareExec(t *testing.T, backend compute.Backend, name string, s shapes.Shape) compute.Executable {
+	t.Helper()
+	b := backend.Builder(name)
+	f := b.Main()
+	x := must.M1(f.Parameter("x", s, nil))
+	if err := f.Return([]compute.Value{must.M1(f.Mul(x, x))}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return must.M1(b.Compile())
 }
