@@ -171,8 +171,8 @@ var presets = map[string]Config{
 		WarmupEpochs: 2, ControllerSteps: 15, Aggregate: 10, UniformMix: 0.5,
 		Population: 20, Tournament: 5,
 	},
-	// scaled: 42 minutes for oneshot seed 1 on 2 cores shared with other jobs
-	// (BENCHMARKS.md, "The scaled preset, first run end to end").
+	// scaled: 31-42 minutes for oneshot on 2 cores shared with other jobs
+	// (BENCHMARKS.md, "The scaled preset, first runs end to end").
 	"scaled": {
 		Channels: 16, CellsPerStage: 2, TrainImages: 0, Augment: true, Epochs: 20, StepsPerEpoch: 250, BatchSize: 64,
 		ScoreImages: 256, ScoreBatch: 128, RankCells: 100, Candidates: 200, Controls: 5,
