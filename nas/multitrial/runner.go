@@ -85,6 +85,11 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 		if err != nil {
 			return nil, nas.Environmental(err)
 		}
+		release, err := processGate().admit(ctx, r.MemoryEstimate())
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		return runTrial(ctx, b, r, t.Arch, t.Seed)
 	}
 }
