@@ -18,7 +18,8 @@ package multitrial
 // programs. Measured against it: a proxy-preset trial of NASNet-A (B=5, C=8, N=1,
 // batch 64; estimate 2.1 GiB) peaked at 1.2 GiB of resident memory on the CPU
 // backend, its 5,000 CIFAR-10 images included (2.4 GiB when the whole data set was
-// loaded: BENCHMARKS.md, issue #17).
+// loaded: BENCHMARKS.md, issue #17). The proxy preset's transfer child (C=16) is
+// the exception: estimate 3.7 GiB, measured peak 4.4 GiB.
 func (r *Recipe) MemoryEstimate() int64 {
 	h, _ := imageShape(r.Data)
 	c := r.Child
