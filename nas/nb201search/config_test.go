@@ -1,6 +1,7 @@
 package nb201search
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -38,7 +39,13 @@ func TestOverride(t *testing.T) {
 	if c.LRMax != 0.1 || c.Epochs != 3 || c.Controller != "nb201" || c.Channels != 8 {
 		t.Errorf("after override: %+v", c)
 	}
-	for _, bad := range []string{"lr_maxx=1", "epochs", "epochs=0", "score_images=100"} {
+	if c.ScoreBy != ScoreByLoss {
+		t.Errorf("preset score_by %q, want %q", c.ScoreBy, ScoreByLoss)
+	}
+	if err := c.Override("score_by=accuracy"); err != nil || c.ScoreBy != ScoreByAccuracy {
+		t.Errorf("score_by=accuracy: %v, %q", err, c.ScoreBy)
+	}
+	for _, bad := range []string{"lr_maxx=1", "epochs", "epochs=0", "score_images=100", "score_by=acc"} {
 		d := c
 		if err := d.Override(bad); err == nil {
 			t.Errorf("override %q: no error", bad)
@@ -78,5 +85,23 @@ func TestRankOf(t *testing.T) {
 		if got := RankOf(c.v, all); got != c.want {
 			t.Errorf("RankOf(%v) = %d, want %d", c.v, got, c.want)
 		}
+	}
+}
+
+func TestScoreBy(t *testing.T) {
+	m := measure{accuracy: 0.5, loss: 2}
+	for _, c := range []struct {
+		by   string
+		want float64
+	}{{ScoreByLoss, -2}, {ScoreByAccuracy, 0.5 - 2e-4}, {"", 0.5 - 2e-4}} {
+		s := &Search{cfg: Config{ScoreBy: c.by}}
+		if got := s.score(m); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("score_by %q: %v, want %v", c.by, got, c.want)
+		}
+	}
+	// By accuracy, the loss only breaks ties: 1 image more right on 999 beats any loss.
+	s := &Search{cfg: Config{ScoreBy: ScoreByAccuracy}}
+	if s.score(measure{accuracy: 0.5 + 1.0/999, loss: 10}) <= s.score(measure{accuracy: 0.5, loss: 0}) {
+		t.Error("by accuracy, a lower loss outranked a higher accuracy")
 	}
 }

@@ -38,9 +38,12 @@
 // highest (its rank agreement with the table is near 0) and every strategy,
 // the random control included, picks such cells.
 //
-// Score. An architecture's score is its accuracy on ScoreImages fixed random images of the
-// valid half, a few minibatches with batch-norm statistics of each (as NB201's
-// RSPS/ENAS code evaluates), ties broken by the lower loss.
+// Score. An architecture's score is measured on ScoreImages fixed random images of
+// the valid half, a few minibatches with batch-norm statistics of each (as NB201's
+// RSPS/ENAS code evaluates): its negative mean loss (Config.ScoreBy "loss", every
+// preset), or its accuracy with ties broken by the lower loss ("accuracy"). After
+// the last epoch, result.json keeps the fixed cells' scores beside their table
+// accuracies (FinalAgreement.Cells), and report.html plots them.
 //
 // Outputs in Options.Out: result.json (Result: the pick's NB201 string under
 // "arch", its table accuracies, rank and percentile, the control's picks, the

@@ -55,8 +55,15 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 			zeroCostBatch, cfg.RankCells)
 	}
 	if res.Strategy != "zero-cost" {
-		fmt.Fprintf(&b, "<p>Supernet C = %d, N = %d, %d epochs × %d steps of batch %d; scores on %d fixed validation images.</p>\n",
-			cfg.Channels, cfg.CellsPerStage, cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, cfg.ScoreImages)
+		by := cfg.ScoreBy
+		if by == "" {
+			by = ScoreByAccuracy
+		}
+		if by == ScoreByLoss {
+			by = "negative mean loss"
+		}
+		fmt.Fprintf(&b, "<p>Supernet C = %d, N = %d, %d epochs × %d steps of batch %d; score: %s on %d fixed validation images.</p>\n",
+			cfg.Channels, cfg.CellsPerStage, cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, by, cfg.ScoreImages)
 	}
 	fmt.Fprintf(&b, "<p>%.0f s in all (%.0f s searching, %.0f s picking, %.0f s for the control); %s.</p>\n",
 		res.Seconds, res.SearchSeconds, res.PickSeconds, res.ControlSeconds, esc(res.Date))
@@ -121,6 +128,15 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 		plot.Series{Name: "Kendall τ (cifar10-val)", Y: tauV, Style: plot.LinesPoints},
 		plot.Series{Name: "Kendall τ (cifar10-test)", Y: tauT, Style: plot.LinesPoints},
 		plot.Series{Name: "Spearman ρ (cifar10-test)", Y: rhoT, Style: plot.LinesPoints})
+	if len(res.Final.Cells) > 0 {
+		var x, y []float64
+		for _, c := range res.Final.Cells {
+			x, y = append(x, c.Val), append(y, c.Score)
+		}
+		writeChart(&b, plot.Chart{Title: fmt.Sprintf("The %d fixed cells after the last epoch (τ %.2f against cifar10-val)", len(x), res.Final.TauVal),
+			XLabel: "cifar10-val accuracy (%), 12-epoch table", YLabel: "score"},
+			plot.Series{Name: "one fixed cell", X: x, Y: y, Style: plot.Points, Radius: 3})
+	}
 	writeChart(&b, plot.Chart{Title: "Supernet training", XLabel: "epoch", YLabel: "mean over the epoch's steps"},
 		plot.Series{Name: "loss", Y: loss, Style: plot.LinesPoints}, plot.Series{Name: "accuracy", Y: acc, Style: plot.LinesPoints})
 	var op []plot.Series

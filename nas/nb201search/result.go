@@ -41,10 +41,14 @@ type EpochRecord struct {
 	TauTest   float64 `json:"tau_test"`
 	RhoTest   float64 `json:"rho_test"`
 	ScoreMean float64 `json:"score_mean"`
-	// TauValByLoss is τ against cifar10-val of another possible score, the
-	// negative mean loss on the same images (a diagnostic for choosing the score).
-	TauValByLoss float64 `json:"tau_val_by_loss"`
-	Seconds      float64 `json:"seconds"`
+	// TauValByLoss and TauValByAccuracy are τ against cifar10-val of the two
+	// scores Config.ScoreBy chooses from, the negative mean loss and the accuracy
+	// on the same images, whichever the search uses (a diagnostic for choosing the
+	// score; accuracy alone, without the loss's tie-break). Runs from before
+	// score_by have no tau_val_by_accuracy.
+	TauValByLoss     float64 `json:"tau_val_by_loss"`
+	TauValByAccuracy float64 `json:"tau_val_by_accuracy,omitempty"`
+	Seconds          float64 `json:"seconds"`
 }
 
 // historyJSONL is one JSON object per line.
@@ -105,13 +109,25 @@ func (c *Control) summarize(candidates int) {
 	}
 }
 
-// FinalAgreement is the rank agreement after the last epoch.
+// FinalAgreement is the rank agreement after the last epoch, with the fixed cells
+// it was measured on (their final scores and table accuracies: the scatter plot of
+// report.html, and what another evaluator can be compared with later).
 type FinalAgreement struct {
-	RankCells int     `json:"rank_cells"`
-	TauVal    float64 `json:"tau_val"`
-	RhoVal    float64 `json:"rho_val"`
-	TauTest   float64 `json:"tau_test"`
-	RhoTest   float64 `json:"rho_test"`
+	RankCells int          `json:"rank_cells"`
+	TauVal    float64      `json:"tau_val"`
+	RhoVal    float64      `json:"rho_val"`
+	TauTest   float64      `json:"tau_test"`
+	RhoTest   float64      `json:"rho_test"`
+	Cells     []ScoredCell `json:"cells,omitempty"`
+}
+
+// ScoredCell is one fixed cell of the rank agreement: its final score and its
+// table accuracies (cifar10, percent).
+type ScoredCell struct {
+	Arch  string  `json:"arch"`
+	Score float64 `json:"score"`
+	Val   float64 `json:"cifar10_val"`
+	Test  float64 `json:"cifar10_test"`
 }
 
 // Result is result.json.

@@ -41,10 +41,10 @@ type Search struct {
 	net      *Supernet
 	strategy Strategy
 
-	rankSet            []nas.Arch // RankCells random cells, fixed by the seed
-	rankVal, rankTest  []float64  // their table accuracies (cifar10-val, -test)
-	scores             map[string]float64
-	losses             map[string]float64 // mean score-subset loss of the scored architectures
+	rankSet            []nas.Arch         // RankCells random cells, fixed by the seed
+	rankVal, rankTest  []float64          // their table accuracies (cifar10-val, -test)
+	measures           map[string]measure // of the architectures scored since the weights last changed
+	rankScores         []float64          // the rank set's scores after the last epoch
 	history            []EpochRecord
 	seconds            float64
 	trainLoss, trainOK float64
@@ -63,7 +63,7 @@ func New(cfg Config, opts Options) (*Search, error) {
 			return nil, err
 		}
 	}
-	s := &Search{cfg: cfg, opts: opts, data: opts.Data, table: opts.Table, space: cells.NewNB201(), scores: map[string]float64{}, losses: map[string]float64{}}
+	s := &Search{cfg: cfg, opts: opts, data: opts.Data, table: opts.Table, space: cells.NewNB201(), measures: map[string]measure{}}
 	if s.table == nil {
 		path, err := cells.DefaultNB201TablePath()
 		if err != nil {
@@ -142,18 +142,20 @@ func (s *Search) Close() {
 	}
 }
 
-// Evaluate is the score of a: the strategy's own (Scorer) or, by default, its
-// accuracy with the shared weights on the fixed validation subset, in minibatches
-// of ScoreBatch with their own batch-norm statistics, ties broken by the lower mean
-// loss (1e-4 × loss, clipped at 10, never reorders different accuracies on up to
-// 5,000 images). Scores are cached until the weights next change.
+// Evaluate is the score of a: the strategy's own (Scorer) or, by default, a
+// measure with the shared weights on the fixed validation subset, in minibatches
+// of ScoreBatch with their own batch-norm statistics: by Config.ScoreBy, the
+// negative mean loss, or the accuracy with ties broken by the lower mean loss
+// (1e-4 × loss, clipped at 10, never reorders different accuracies on fewer than 1,000
+// images). A non-finite loss counts as 10. Scores are cached until the weights
+// next change.
 func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 	if sc, ok := s.strategy.(Scorer); ok {
 		return sc.Score(a)
 	}
 	key := a.String()
-	if v, ok := s.scores[key]; ok {
-		return v, nil
+	if m, ok := s.measures[key]; ok {
+		return s.score(m), nil
 	}
 	correct, lossSum := 0, 0.0
 	b := s.cfg.ScoreBatch
@@ -173,14 +175,23 @@ func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 		correct += c
 		lossSum += l
 	}
-	n := s.cfg.ScoreImages / b
-	meanLoss := lossSum / float64(n)
-	if !finite(meanLoss) {
-		meanLoss = 10
+	m := measure{accuracy: float64(correct) / float64(s.cfg.ScoreImages), loss: lossSum / float64(s.cfg.ScoreImages/b)}
+	if !finite(m.loss) {
+		m.loss = 10
 	}
-	v := float64(correct)/float64(s.cfg.ScoreImages) - 1e-4*math.Min(meanLoss, 10)
-	s.scores[key], s.losses[key] = v, meanLoss
-	return v, nil
+	s.measures[key] = m
+	return s.score(m), nil
+}
+
+// measure is what Evaluate measures of an architecture with the shared weights.
+type measure struct{ accuracy, loss float64 }
+
+// score is m's score by Config.ScoreBy.
+func (s *Search) score(m measure) float64 {
+	if s.cfg.ScoreBy == ScoreByLoss {
+		return -m.loss
+	}
+	return m.accuracy - 1e-4*math.Min(m.loss, 10)
 }
 
 // Reward is ENAS's reward of a: its accuracy with the shared weights on
@@ -250,8 +261,7 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 		bar.Update(step+1, fmt.Sprintf("loss=%.3f", s.trainLoss/float64(max(s.trainSteps, 1))))
 	}
 	bar.Done()
-	clear(s.scores) // the weights changed
-	clear(s.losses)
+	clear(s.measures) // the weights changed
 	rec.Steps = s.trainSteps
 	if s.trainSteps > 0 {
 		rec.TrainLoss = s.trainLoss / float64(s.trainSteps)
@@ -322,14 +332,19 @@ func (s *Search) rankAgreement(rec *EpochRecord) error {
 	rec.TauVal, rec.RhoVal, rec.TauTest, rec.RhoTest = nanToZero(val.KendallTau), nanToZero(val.SpearmanRho),
 		nanToZero(test.KendallTau), nanToZero(test.SpearmanRho)
 	if _, ok := s.strategy.(Scorer); !ok {
-		negLoss := make([]float64, len(s.rankSet))
+		negLoss, acc := make([]float64, len(s.rankSet)), make([]float64, len(s.rankSet))
 		for i, a := range s.rankSet {
-			negLoss[i] = -s.losses[a.String()]
+			m := s.measures[a.String()]
+			negLoss[i], acc[i] = -m.loss, m.accuracy
 		}
 		if byLoss, err := nas.CompareRanks(negLoss, s.rankVal); err == nil {
 			rec.TauValByLoss = nanToZero(byLoss.KendallTau)
 		}
+		if byAcc, err := nas.CompareRanks(acc, s.rankVal); err == nil {
+			rec.TauValByAccuracy = nanToZero(byAcc.KendallTau)
+		}
 	}
+	s.rankScores = scores
 	rec.RankCells = len(scores)
 	for _, v := range scores {
 		rec.ScoreMean += v / float64(len(scores))
@@ -375,6 +390,13 @@ func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
 	if n := len(s.history); n > 0 {
 		last := s.history[n-1]
 		res.Final = FinalAgreement{RankCells: last.RankCells, TauVal: last.TauVal, RhoVal: last.RhoVal, TauTest: last.TauTest, RhoTest: last.RhoTest}
+		for i, v := range s.rankScores {
+			text, err := s.space.Format(s.rankSet[i])
+			if err != nil {
+				return nil, err
+			}
+			res.Final.Cells = append(res.Final.Cells, ScoredCell{Arch: text, Score: v, Val: s.rankVal[i], Test: s.rankTest[i]})
+		}
 	}
 	res.SearchSeconds = s.seconds
 	res.Seconds = time.Since(start).Seconds()

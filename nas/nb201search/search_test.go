@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
 )
 
 // TestTinySearchEndToEnd runs every strategy on the tiny preset with real CIFAR-10
@@ -90,6 +92,24 @@ func checkResult(t *testing.T, out string, res *Result, table *cells.NB201Table,
 	if r.Verdict == "" || r.Verdict != res.Verdict {
 		t.Errorf("verdict %q", r.Verdict)
 	}
+	// The fixed cells' final scores are written, and they give the final τ.
+	if len(r.Final.Cells) != r.Final.RankCells || r.Final.RankCells != r.Config.RankCells {
+		t.Fatalf("final_agreement has %d cells for %d rank cells", len(r.Final.Cells), r.Config.RankCells)
+	}
+	var scores, val []float64
+	for _, c := range r.Final.Cells {
+		a, err := cells.NewNB201().Parse(c.Arch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc, err := table.Lookup(a, "cifar10"); err != nil || acc.Val != c.Val || acc.Test != c.Test {
+			t.Errorf("cell %s: table %+v (%v), result has val %v test %v", c.Arch, acc, err, c.Val, c.Test)
+		}
+		scores, val = append(scores, c.Score), append(val, c.Val)
+	}
+	if got, err := nas.CompareRanks(scores, val); err != nil || math.Abs(nanToZero(got.KendallTau)-r.Final.TauVal) > 1e-12 {
+		t.Errorf("τ of the written cells %v (%v), final_agreement says %v", got.KendallTau, err, r.Final.TauVal)
+	}
 }
 
 func checkHistory(t *testing.T, out string, cfg Config) {
@@ -109,6 +129,10 @@ func checkHistory(t *testing.T, out string, cfg Config) {
 		n++
 		if r.Epoch != n || r.RankCells != cfg.RankCells || r.RankCells < 100 {
 			t.Errorf("epoch line %d: epoch %d, %d rank cells", n, r.Epoch, r.RankCells)
+		}
+		// The score is the negative loss: its τ is the one recorded as by loss.
+		if cfg.ScoreBy == ScoreByLoss && cfg.Strategy != zeroCost && r.TauVal != r.TauValByLoss {
+			t.Errorf("epoch %d: score_by loss, but τ(val) %v differs from τ by loss %v (by accuracy %v)", n, r.TauVal, r.TauValByLoss, r.TauValByAccuracy)
 		}
 		for _, v := range []float64{r.TauVal, r.TauTest, r.RhoVal, r.RhoTest} {
 			if v < -1 || v > 1 {
