@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -76,6 +77,23 @@ func TestSetMaxMemory(t *testing.T) {
 
 // The pool never holds more than its bound: a release past it frees the shapes
 // asked for least recently first, and the buffer itself when nothing else can go.
+// The budget lowers the collector's target to GCPercent, unless GOGC is set.
+func TestBudgetSetsTheCollectorTarget(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(orig); SetMaxMemory(0) })
+	t.Setenv("GOGC", "")
+	SetMaxMemory(1 << 30)
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("GOGC unset: the collector's target is %d, want %d", got, GCPercent)
+	}
+	t.Setenv("GOGC", "77")
+	debug.SetGCPercent(77)
+	SetMaxMemory(2 << 30)
+	if got := debug.SetGCPercent(77); got != 77 {
+		t.Errorf("GOGC=77: the budget changed the collector's target to %d", got)
+	}
+}
+
 func TestBufferPoolBound(t *testing.T) {
 	inner := testBackend(t).(*Backend).inner
 	var p bufferPool

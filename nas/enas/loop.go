@@ -11,6 +11,7 @@ import (
 	"github.com/gonas/gonas/nas/checkpoint"
 	"github.com/gonas/gonas/nas/progress"
 	"github.com/gonas/gonas/nas/rss"
+	"github.com/gonas/gonas/nas/train"
 	"github.com/pkg/errors"
 )
 
@@ -37,7 +38,7 @@ func (s *Search) Run(ctx context.Context) error {
 			bar.Update(p.Step, fmt.Sprintf("loss=%.4f skipped=%d", s.st.Acc.LossSum/float64(max(s.st.Acc.Steps, 1)), s.st.Acc.Skipped))
 		}
 		bar.Done()
-		releaseIdleMemory(s.opts.Backend) // the training steps' buffers: the controller's graphs only infer
+		train.ReleaseIdleMemory(s.opts.Backend) // the training steps' buffers: the controller's graphs only infer
 		bar = progress.New(s.opts.Progress, label+" controller", updates)
 		for !s.ControllerPhaseDone() {
 			if ctx.Err() != nil {
@@ -50,7 +51,7 @@ func (s *Search) Run(ctx context.Context) error {
 			bar.Update(p.Update, fmt.Sprintf("reward=%.4f baseline=%.4f", u.RewardMean, u.Baseline))
 		}
 		bar.Done()
-		releaseIdleMemory(s.opts.Backend) // the inference buffers: next come training steps, or derive
+		train.ReleaseIdleMemory(s.opts.Backend) // the inference buffers: next come training steps, or derive
 		if err := s.EndEpoch(); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/kernels"
 	"github.com/gonas/gonas/nas/rng"
+	"github.com/gonas/gonas/nas/train"
 )
 
 // releaseIdleMemory frees what the kernels backend keeps idle after a child's
@@ -49,7 +50,7 @@ func TestReleaseIdleMemoryFreesAndChangesNothing(t *testing.T) {
 		if release {
 			runtime.GC()
 			before := liveHeapBytes()
-			releaseIdleMemory(backend)
+			train.ReleaseIdleMemory(backend)
 			after := liveHeapBytes()
 			t.Logf("live heap %.1f MB before releasing, %.1f MB after", float64(before)/1e6, float64(after)/1e6)
 			if after > before-(1<<20) {

@@ -83,8 +83,8 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 	// The kernel outputs the phase before kept idle (the search's child, another
 	// retraining's evaluation), and those this one leaves, are of other shapes than
 	// the next phase's: freed, they are not live memory the heap doubles over.
-	releaseIdleMemory(backend)
-	defer releaseIdleMemory(backend)
+	train.ReleaseIdleMemory(backend)
+	defer train.ReleaseIdleMemory(backend)
 	rt := cfg.Retrain
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
@@ -154,7 +154,7 @@ func retrainImage(ctx context.Context, backend compute.Backend, cfg *Config, d *
 		bar.Done()
 		res.FinalTrainLoss = sum / float64(max(n, 1))
 	}
-	releaseIdleMemory(backend) // the training step's buffers; the evaluation's batches are larger
+	train.ReleaseIdleMemory(backend) // the training step's buffers; the evaluation's batches are larger
 	eval, err := sp.ImageModel(a, d.Test.NumClasses)
 	if err != nil {
 		return nil, nil, err

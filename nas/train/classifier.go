@@ -130,6 +130,7 @@ func ClassifierContext(ctx context.Context, backend compute.Backend, m nas.Image
 	res.Duration = time.Since(start)
 	res.ImagesPerSecond = float64(res.Steps*cfg.BatchSize) / res.Duration.Seconds()
 	res.Parameters = CountParameters(store)
+	ReleaseIdleMemory(backend) // the training steps' buffers: the evaluation's batches are larger
 	acc, err := AccuracyContext(ctx, backend, store, m, testSet, 250)
 	if err != nil {
 		return nil, nil, err
