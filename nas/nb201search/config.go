@@ -45,8 +45,11 @@ type Config struct {
 	// architecture), in minibatches of ScoreBatch with batch-norm statistics of
 	// each minibatch. ScoreBy says what is measured: "loss", the negative mean
 	// cross-entropy (every preset: it ranks the table's cells better, BENCHMARKS.md),
-	// or "accuracy" (ties broken by the mean loss; also what an empty ScoreBy means,
-	// as in the result.json files of runs from before the setting existed).
+	// "accuracy" (ties broken by the mean loss; also what an empty ScoreBy means,
+	// as in the result.json files of runs from before the setting existed), or
+	// "loss+zero-cost": the fraction of the rank cells whose loss is higher, plus the
+	// zero-cost strategy's score (Proxies) divided by the number of proxies — the
+	// shared weights and the proxies at initialisation with equal weights.
 	ScoreImages int    `json:"score_images"`
 	ScoreBatch  int    `json:"score_batch"`
 	ScoreBy     string `json:"score_by,omitempty"`
@@ -80,7 +83,7 @@ type Config struct {
 	Population int `json:"population"`
 	Tournament int `json:"tournament"`
 
-	// zero-cost: the proxies whose scores are combined, joined by "+" (e.g.
+	// zero-cost (and score_by loss+zero-cost): the proxies whose scores are combined, joined by "+" (e.g.
 	// "naswot+zico", as `--set proxies=naswot+zico` takes it; names as
 	// zerocost.ParseProxy reads them); empty: zerocost.DefaultProxies, naswot+synflow.
 	Proxies string `json:"proxies"`
@@ -112,8 +115,10 @@ func (c *Config) Validate() error {
 		return errors.Errorf("nb201search: score images (%d) must be a positive multiple of the score batch (%d)", c.ScoreImages, c.ScoreBatch)
 	case c.RankCells < 2 || c.Candidates < 1 || c.Controls < 0:
 		return errors.Errorf("nb201search: rank cells (%d) must be at least 2, candidates (%d) positive, controls (%d) not negative", c.RankCells, c.Candidates, c.Controls)
-	case c.ScoreBy != "" && c.ScoreBy != ScoreByLoss && c.ScoreBy != ScoreByAccuracy:
-		return errors.Errorf("nb201search: score_by %q: want %q or %q", c.ScoreBy, ScoreByLoss, ScoreByAccuracy)
+	case c.ScoreBy != "" && c.ScoreBy != ScoreByLoss && c.ScoreBy != ScoreByAccuracy && c.ScoreBy != ScoreByLossAndZeroCost:
+		return errors.Errorf("nb201search: score_by %q: want %q, %q or %q", c.ScoreBy, ScoreByLoss, ScoreByAccuracy, ScoreByLossAndZeroCost)
+	case c.ScoreBy == ScoreByLossAndZeroCost && c.Strategy == zeroCost:
+		return errors.Errorf("nb201search: score_by %q mixes shared weights in; the zero-cost strategy trains none", c.ScoreBy)
 	case c.UniformMix < 0 || c.UniformMix > 1:
 		return errors.Errorf("nb201search: uniform mix must be in [0, 1], got %g", c.UniformMix)
 	}
@@ -144,8 +149,8 @@ func (c *Config) ZeroCostProxies() ([]zerocost.Proxy, error) {
 	if err != nil {
 		return nil, errors.WithMessage(err, "nb201search: proxies")
 	}
-	if c.Strategy != zeroCost {
-		return nil, errors.Errorf("nb201search: proxies %q are a setting of the zero-cost strategy, not of %s", c.Proxies, c.Strategy)
+	if c.Strategy != zeroCost && c.ScoreBy != ScoreByLossAndZeroCost {
+		return nil, errors.Errorf("nb201search: proxies %q are a setting of the zero-cost strategy or of score_by=%s, not of %s", c.Proxies, ScoreByLossAndZeroCost, c.Strategy)
 	}
 	return p, nil
 }
@@ -154,6 +159,8 @@ func (c *Config) ZeroCostProxies() ([]zerocost.Proxy, error) {
 const (
 	ScoreByLoss     = "loss"
 	ScoreByAccuracy = "accuracy"
+	// ScoreByLossAndZeroCost adds the zero-cost proxies' ranks to the loss's.
+	ScoreByLossAndZeroCost = "loss+zero-cost"
 )
 
 // canonical is the configuration's JSON.
@@ -280,6 +287,9 @@ func (c *Config) Override(pairs string) error {
 	if err := json.Unmarshal(blob, &out); err != nil {
 		return errors.Wrapf(err, "nb201search: override %q", pairs)
 	}
+	if err := out.Validate(); err != nil {
+		return err // c is left as it was
+	}
 	*c = out
-	return c.Validate()
+	return nil
 }

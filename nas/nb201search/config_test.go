@@ -70,6 +70,13 @@ func TestZeroCostProxiesSetting(t *testing.T) {
 			t.Errorf("override %q: %v, want an error naming the proxies", bad, err)
 		}
 	}
+	h, _ := Preset("short", "oneshot", 1)
+	if err := h.Override("score_by=loss+zero-cost,proxies=naswot"); err != nil {
+		t.Errorf("proxies with score_by=loss+zero-cost: %v", err)
+	}
+	if err := c.Override("score_by=loss+zero-cost"); err == nil {
+		t.Error("score_by=loss+zero-cost on the zero-cost strategy: no error")
+	}
 	e, _ := Preset("short", "oneshot", 1)
 	if err := e.Override("proxies=naswot"); err == nil || !strings.Contains(err.Error(), "zero-cost strategy") {
 		t.Errorf("proxies on oneshot: %v, want an error saying they belong to zero-cost", err)

@@ -59,8 +59,11 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 		if by == "" {
 			by = ScoreByAccuracy
 		}
-		if by == ScoreByLoss {
+		switch by {
+		case ScoreByLoss:
 			by = "negative mean loss"
+		case ScoreByLossAndZeroCost:
+			by = "the fraction of the fixed cells with a higher loss, plus the zero-cost proxies' fractions over their number,"
 		}
 		fmt.Fprintf(&b, "<p>Supernet C = %d, N = %d, %d epochs × %d steps of batch %d; score: %s on %d fixed validation images.</p>\n",
 			cfg.Channels, cfg.CellsPerStage, cfg.Epochs, cfg.StepsPerEpoch, cfg.BatchSize, by, cfg.ScoreImages)

@@ -44,6 +44,8 @@ type Search struct {
 	rankSet            []nas.Arch         // RankCells random cells, fixed by the seed
 	rankVal, rankTest  []float64          // their table accuracies (cifar10-val, -test)
 	measures           map[string]measure // of the architectures scored since the weights last changed
+	prior              *zeroCostStrategy  // score_by loss+zero-cost: the proxies' half of the score
+	refLoss            []float64          // score_by loss+zero-cost: the rank cells' losses now, sorted
 	rankScores         []float64          // the rank set's scores after the last epoch
 	history            []EpochRecord
 	seconds            float64
@@ -89,6 +91,12 @@ func New(cfg Config, opts Options) (*Search, error) {
 		ClipNorm: cfg.ClipNorm, TotalSteps: cfg.TotalSteps()}
 	if s.net, err = NewSupernet(opts.Backend, cfg.Network(), s.data.NumClasses(), cfg.Seed, tc); err != nil {
 		return nil, err
+	}
+	if cfg.ScoreBy == ScoreByLossAndZeroCost {
+		if s.prior, err = newZeroCostScorer(s); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	if s.strategy, err = strategies[cfg.Strategy](s); err != nil {
 		s.Close()
@@ -145,17 +153,31 @@ func (s *Search) Close() {
 // Evaluate is the score of a: the strategy's own (Scorer) or, by default, a
 // measure with the shared weights on the fixed validation subset, in minibatches
 // of ScoreBatch with their own batch-norm statistics: by Config.ScoreBy, the
-// negative mean loss, or the accuracy with ties broken by the lower mean loss
-// (1e-4 × loss, clipped at 10, never reorders different accuracies on fewer than 1,000
-// images). A non-finite loss counts as 10. Scores are cached until the weights
-// next change.
+// negative mean loss, the accuracy with ties broken by the lower mean loss
+// (1e-4 × loss, clipped at 10, never reorders different accuracies on fewer than
+// 1,000 images), or the loss's rank among the rank cells plus the zero-cost
+// proxies' (hybridScore). A non-finite loss counts as 10. Scores are cached until
+// the weights next change.
 func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 	if sc, ok := s.strategy.(Scorer); ok {
 		return sc.Score(a)
 	}
+	m, err := s.measure(a)
+	if err != nil {
+		return 0, err
+	}
+	if s.prior != nil {
+		return s.hybridScore(a, m)
+	}
+	return s.score(m), nil
+}
+
+// measure is a's accuracy and mean loss with the shared weights on the scoring
+// subset, cached until the weights next change.
+func (s *Search) measure(a nas.Arch) (measure, error) {
 	key := a.String()
 	if m, ok := s.measures[key]; ok {
-		return s.score(m), nil
+		return m, nil
 	}
 	correct, lossSum := 0, 0.0
 	b := s.cfg.ScoreBatch
@@ -166,11 +188,11 @@ func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 		}
 		x, y, err := batch(s.data.Score, idx, false, nil)
 		if err != nil {
-			return 0, err
+			return measure{}, err
 		}
 		c, l, err := s.net.Score(a, x, y)
 		if err != nil {
-			return 0, err
+			return measure{}, err
 		}
 		correct += c
 		lossSum += l
@@ -180,7 +202,7 @@ func (s *Search) Evaluate(a nas.Arch) (float64, error) {
 		m.loss = 10
 	}
 	s.measures[key] = m
-	return s.score(m), nil
+	return m, nil
 }
 
 // measure is what Evaluate measures of an architecture with the shared weights.
@@ -262,6 +284,7 @@ func (s *Search) epoch(ctx context.Context, epoch int) error {
 	}
 	bar.Done()
 	clear(s.measures) // the weights changed
+	s.refLoss = nil
 	rec.Steps = s.trainSteps
 	if s.trainSteps > 0 {
 		rec.TrainLoss = s.trainLoss / float64(s.trainSteps)

@@ -32,7 +32,12 @@ type zeroCostStrategy struct {
 	cache   map[string]float64
 }
 
-func newZeroCostStrategy(s *Search) (Strategy, error) {
+func newZeroCostStrategy(s *Search) (Strategy, error) { return newZeroCostScorer(s) }
+
+// newZeroCostScorer scores the rank cells with the proxies: the reference every
+// later score is a fraction of (the zero-cost strategy's, and the zero-cost half
+// of the score "loss+zero-cost").
+func newZeroCostScorer(s *Search) (*zeroCostStrategy, error) {
 	b, err := s.data.proxyBatch(s.cfg.Seed)
 	if err != nil {
 		return nil, err
@@ -98,12 +103,17 @@ func (z *zeroCostStrategy) Score(a nas.Arch) (float64, error) {
 func (z *zeroCostStrategy) combined(sc zerocost.Scores) float64 {
 	v := 0.0
 	for _, p := range z.proxies {
-		ref := z.ref[p]
-		below, _ := slices.BinarySearch(ref, sc[p]) // cells strictly below
-		above := sort.Search(len(ref), func(i int) bool { return ref[i] > sc[p] })
-		v += (float64(below) + float64(above-below)/2) / float64(len(ref))
+		v += fractionBelow(z.ref[p], sc[p])
 	}
 	return v
+}
+
+// fractionBelow is the fraction of the sorted ref that is below v, ties counting
+// half.
+func fractionBelow(ref []float64, v float64) float64 {
+	below, _ := slices.BinarySearch(ref, v) // values strictly below
+	above := sort.Search(len(ref), func(i int) bool { return ref[i] > v })
+	return (float64(below) + float64(above-below)/2) / float64(len(ref))
 }
 
 // TrainArch trains nothing: the proxies score untrained networks.

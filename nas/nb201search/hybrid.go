@@ -1,0 +1,37 @@
+package nb201search
+
+import (
+	"slices"
+
+	"github.com/gonas/gonas/nas"
+)
+
+// hybridScore is the score "loss+zero-cost" gives a, whose shared-weight measure
+// is m: the fraction of the rank cells whose loss with the current weights is
+// higher than a's, plus the zero-cost strategy's score of a (the fraction of the
+// rank cells each proxy scores below a, summed over the proxies) divided by the
+// number of proxies. Both halves are in [0, 1], so the shared weights and the
+// proxies weigh alike, and a cell's score does not depend on which other cells a
+// strategy scores. Measured on the scaled preset (BENCHMARKS.md): the two orders
+// differ where each is weak — the supernet sees the residual skip on the edge 0→3
+// that the proxies miss, the proxies see the depth of convolutions that a young
+// supernet does not reward.
+func (s *Search) hybridScore(a nas.Arch, m measure) (float64, error) {
+	if s.refLoss == nil {
+		ref := make([]float64, len(s.rankSet))
+		for i, c := range s.rankSet {
+			rm, err := s.measure(c)
+			if err != nil {
+				return 0, err
+			}
+			ref[i] = -rm.loss
+		}
+		slices.Sort(ref)
+		s.refLoss = ref
+	}
+	zc, err := s.prior.Score(a)
+	if err != nil {
+		return 0, err
+	}
+	return fractionBelow(s.refLoss, -m.loss) + zc/float64(len(s.prior.proxies)), nil
+}
