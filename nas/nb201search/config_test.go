@@ -112,3 +112,19 @@ func TestScoreBy(t *testing.T) {
 		t.Error("by accuracy, a lower loss outranked a higher accuracy")
 	}
 }
+
+func TestScaledPresetScoresWithTheProxies(t *testing.T) {
+	for _, strategy := range []string{"oneshot", "enas", "random"} {
+		c, err := Preset("scaled", strategy, 1)
+		if err != nil || c.ScoreBy != ScoreByLossAndZeroCost {
+			t.Errorf("scaled %s: score_by %q, %v; want %q", strategy, c.ScoreBy, err, ScoreByLossAndZeroCost)
+		}
+	}
+	// The zero-cost strategy trains no weights to take a loss from.
+	if c, err := Preset("scaled", "zero-cost", 1); err != nil || c.ScoreBy != ScoreByLoss {
+		t.Errorf("scaled zero-cost: score_by %q, %v; want %q", c.ScoreBy, err, ScoreByLoss)
+	}
+	if c, _ := Preset("short", "oneshot", 1); c.ScoreBy != ScoreByLoss {
+		t.Errorf("short: score_by %q, want %q", c.ScoreBy, ScoreByLoss)
+	}
+}
