@@ -156,6 +156,10 @@ func (b *Backend) Finalize() {
 // does not change: a kernel writes every element of its outputs.
 func (b *Backend) ReleaseIdleMemory() { b.pool.clear() }
 
+// IdleMemory is the number of bytes of kernel outputs the backend keeps idle for
+// later executions (what ReleaseIdleMemory would free).
+func (b *Backend) IdleMemory() int64 { return b.pool.idleBytes() }
+
 // IsFinalized implements compute.Backend.
 func (b *Backend) IsFinalized() bool { return b.inner.IsFinalized() }
 

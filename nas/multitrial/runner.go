@@ -94,11 +94,15 @@ func NewLimitedRunner(backend compute.Backend, limits Limits) nas.TrialRunner {
 	}
 }
 
-// runTrial trains a in the recipe's network and measures it.
+// runTrial trains a in the recipe's network and measures it. When it returns, the
+// backend's idle kernel outputs are released (train.ReleaseIdleMemory): the next
+// trial has another architecture, whose shapes would not reuse them, and a child
+// training beside it on the same backend refills the pool in one step.
 func runTrial(ctx context.Context, backend compute.Backend, r *Recipe, a nas.Arch, seed uint64) (map[string]float64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	defer train.ReleaseIdleMemory(backend)
 	sp, err := r.Space()
 	if err != nil {
 		return nil, nas.Refused(err)
