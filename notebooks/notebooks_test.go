@@ -71,7 +71,7 @@ var expectations = map[string]expectation{
 		"τ val +0.33, τ test +0.41 (200 cells)", "short, epochs=8: τ val +0.06 to +0.23 (3 runs)",
 		"Long runs, short preset", "oneshot: mean of 5 seeds", "Long runs, one setting at a time", "short, epochs=8, seed 3",
 		"Where the picks land among the table", "random control 2 (best of 20 random cells)", "NAS-Bench-201 cell",
-		"short, epochs=8, oneshot", "2 of 3", "Every run of notebooks/data/nb201_ws_runs.json"}},
+		"short, epochs=8, oneshot", "2 of 3", "scaled, loss+zero-cost, oneshot", "88.55 ± 0.42", "Every run of notebooks/data/nb201_ws_runs.json"}},
 	"08_your_own_model.ipynb": {svg: 3, html: 18, fmnist: true, texts: []string{
 		"fashion-net: 9 choices, 3888 architectures", "blocks/2/skip", "= 2 × 2 × 2 × 3 × 3 × 3 × 2 × 3 × 3 = 3888",
 		"One architecture drawn at random", "multiply-adds per image (Space.Cost)", "fashion-net (width=",
