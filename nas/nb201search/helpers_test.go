@@ -1,6 +1,7 @@
 package nb201search
 
 import (
+	"context"
 	"testing"
 
 	"github.com/gonas/gonas/cells"
@@ -19,4 +20,20 @@ func testTable(t *testing.T) *cells.NB201Table {
 		t.Skip("no NB201 table: ", err)
 	}
 	return table
+}
+
+// runSearch runs the search of cfg on d, judged on table, writing to a temporary
+// directory; the search is closed when the test ends.
+func runSearch(t *testing.T, cfg Config, d *Data, table *cells.NB201Table) (*Search, *Result) {
+	t.Helper()
+	s, err := New(cfg, Options{Out: t.TempDir(), Data: d, Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	res, err := s.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res
 }

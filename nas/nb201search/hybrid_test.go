@@ -1,7 +1,6 @@
 package nb201search
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -47,15 +46,7 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Skip("no CIFAR-10:", err)
 	}
-	s, err := New(cfg, Options{Out: t.TempDir(), Data: d, Table: table})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	res, err := s.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, res := runSearch(t, cfg, d, table)
 	var losses []float64
 	for _, c := range s.rankSet {
 		losses = append(losses, -s.measures[c.String()].loss)

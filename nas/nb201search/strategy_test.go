@@ -1,7 +1,6 @@
 package nb201search
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -43,15 +42,7 @@ func TestStrategyPlugIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(cfg, Options{Out: t.TempDir(), Data: d, Table: table})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	res, err := s.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, res := runSearch(t, cfg, d, table)
 	for _, r := range s.History() {
 		if r.Steps != 0 || math.Abs(r.TauVal-1) > 1e-12 {
 			t.Errorf("epoch %d: %d training steps, τ(val) %v; want 0 steps and τ 1", r.Epoch, r.Steps, r.TauVal)
