@@ -44,10 +44,10 @@ type Config struct {
 	// fixed random images of the valid half (the same images for every
 	// architecture), in minibatches of ScoreBatch with batch-norm statistics of
 	// each minibatch. ScoreBy says what is measured: "loss", the negative mean
-	// cross-entropy (every preset: it ranks the table's cells better, BENCHMARKS.md),
+	// cross-entropy (tiny and short: it ranks the table's cells better than the accuracy, BENCHMARKS.md),
 	// "accuracy" (ties broken by the mean loss; also what an empty ScoreBy means,
 	// as in the result.json files of runs from before the setting existed), or
-	// "loss+zero-cost": the fraction of the rank cells whose loss is higher, plus the
+	// "loss+zero-cost" (scaled): the fraction of the rank cells whose loss is higher, plus the
 	// zero-cost strategy's score (Proxies) divided by the number of proxies — the
 	// shared weights and the proxies at initialisation with equal weights.
 	ScoreImages int    `json:"score_images"`
@@ -190,7 +190,7 @@ var presets = map[string]Config{
 		WarmupEpochs: 2, ControllerSteps: 15, Aggregate: 10, UniformMix: 0.5,
 		Population: 20, Tournament: 5,
 	},
-	// scaled: 31-42 minutes for oneshot on 2 cores shared with other jobs
+	// scaled: 37-40 minutes for oneshot on 2 cores shared with other jobs
 	// (BENCHMARKS.md, "The scaled preset, first runs end to end"). It scores by
 	// the loss and the zero-cost proxies together: τ against cifar10-val higher
 	// than by the loss alone at every epoch of its runs (BENCHMARKS.md, "Scoring

@@ -40,11 +40,11 @@
 //
 // Score. An architecture's score is measured on ScoreImages fixed random images of
 // the valid half, a few minibatches with batch-norm statistics of each (as NB201's
-// RSPS/ENAS code evaluates): its negative mean loss (Config.ScoreBy "loss", every
-// preset), or its accuracy with ties broken by the lower loss ("accuracy"), or
-// "loss+zero-cost": the loss's rank among the fixed cells plus the zero-cost
-// proxies' ranks, the supernet and the proxies at initialisation weighing alike
-// (hybridScore; on the scaled preset it ranks the table's cells best, see
+// RSPS/ENAS code evaluates): its negative mean loss (Config.ScoreBy "loss", the
+// tiny and short presets), or its accuracy with ties broken by the lower loss
+// ("accuracy"), or "loss+zero-cost" (the scaled preset): the loss's rank among the
+// fixed cells plus the zero-cost proxies' ranks, the supernet and the proxies at
+// initialisation weighing alike (hybridScore; it ranks the table's cells best,
 // BENCHMARKS.md). After
 // the last epoch, result.json keeps the fixed cells' scores beside their table
 // accuracies (FinalAgreement.Cells), and report.html plots them.
