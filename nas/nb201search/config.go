@@ -44,12 +44,13 @@ type Config struct {
 	// fixed random images of the valid half (the same images for every
 	// architecture), in minibatches of ScoreBatch with batch-norm statistics of
 	// each minibatch. ScoreBy says what is measured: "loss", the negative mean
-	// cross-entropy (tiny and short: it ranks the table's cells better than the accuracy, BENCHMARKS.md),
-	// "accuracy" (ties broken by the mean loss; also what an empty ScoreBy means,
-	// as in the result.json files of runs from before the setting existed), or
-	// "loss+zero-cost" (scaled): the fraction of the rank cells whose loss is higher, plus the
-	// zero-cost strategy's score (Proxies) divided by the number of proxies — the
-	// shared weights and the proxies at initialisation with equal weights.
+	// cross-entropy (tiny and short: it ranks the table's cells better than the
+	// accuracy, BENCHMARKS.md), "accuracy" (ties broken by the mean loss; also what
+	// an empty ScoreBy means, as in the result.json files of runs from before the
+	// setting existed), or "loss+zero-cost" (scaled): the fraction of the rank
+	// cells whose loss is higher, plus the zero-cost strategy's score (Proxies)
+	// divided by the number of proxies — the shared weights and the proxies at
+	// initialisation with equal weights.
 	ScoreImages int    `json:"score_images"`
 	ScoreBatch  int    `json:"score_batch"`
 	ScoreBy     string `json:"score_by,omitempty"`
