@@ -206,3 +206,27 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// The proxy preset's children, each trained alone, peaked at these resident sizes
+// (BENCHMARKS.md, "Memory": 1,127,140 KB and 1,542,252 KB with /usr/bin/time -v).
+// The estimate must not be below them (the gate would let too many train at once)
+// nor more than a quarter above (it would serialise children that fit together).
+func TestMemoryEstimateIsJustAboveTheMeasuredPeaks(t *testing.T) {
+	cfg, err := Preset("proxy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rec     Recipe
+		peakKiB int64
+		kind    string
+	}{{cfg.SearchRecipe(), 1_127_140, "search"}, {cfg.TransferRecipe(), 1_542_252, "transfer"}} {
+		peak, est := c.peakKiB<<10, c.rec.MemoryEstimate()
+		if ratio := float64(est) / float64(peak); ratio < 1 || ratio > 1.25 {
+			t.Errorf("%s child: estimate %s is %.2f× its measured peak %s; want 1 to 1.25×", c.kind,
+				kernels.FormatMemory(est), ratio, kernels.FormatMemory(peak))
+		} else {
+			t.Logf("%s child: estimate %s, %.2f× the measured %s", c.kind, kernels.FormatMemory(est), ratio, kernels.FormatMemory(peak))
+		}
+	}
+}
