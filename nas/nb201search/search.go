@@ -336,14 +336,30 @@ func (s *Search) trainStep(a nas.Arch, epoch, step int, order []int) error {
 func (s *Search) rankAgreement(rec *EpochRecord) error {
 	bar := progress.New(s.opts.Progress, fmt.Sprintf("epoch %d/%d rank set", rec.Epoch, s.cfg.Epochs), len(s.rankSet))
 	scores := make([]float64, len(s.rankSet))
+	_, scorer := s.strategy.(Scorer)
 	for i, a := range s.rankSet {
+		// With shared weights, the time goes into measuring each cell; a hybrid
+		// score needs every rank cell measured before the first score.
 		var err error
-		if scores[i], err = s.Evaluate(a); err != nil {
+		if scorer {
+			scores[i], err = s.Evaluate(a)
+		} else {
+			_, err = s.measure(a)
+		}
+		if err != nil {
 			return err
 		}
 		bar.Update(i+1, "")
 	}
 	bar.Done()
+	for i, a := range s.rankSet {
+		if !scorer { // measured above: no more network runs
+			var err error
+			if scores[i], err = s.Evaluate(a); err != nil {
+				return err
+			}
+		}
+	}
 	val, err := nas.CompareRanks(scores, s.rankVal)
 	if err != nil {
 		return err
@@ -354,7 +370,7 @@ func (s *Search) rankAgreement(rec *EpochRecord) error {
 	}
 	rec.TauVal, rec.RhoVal, rec.TauTest, rec.RhoTest = nanToZero(val.KendallTau), nanToZero(val.SpearmanRho),
 		nanToZero(test.KendallTau), nanToZero(test.SpearmanRho)
-	if _, ok := s.strategy.(Scorer); !ok {
+	if !scorer {
 		negLoss, acc := make([]float64, len(s.rankSet)), make([]float64, len(s.rankSet))
 		for i, a := range s.rankSet {
 			m := s.measures[a.String()]
