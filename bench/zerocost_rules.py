@@ -2,9 +2,9 @@
 
 Reads the per-cell CSV that the zero-cost correlation benchmark writes
 (GONAS_ZC_BENCH=1 GONAS_ZC_CELLS=600 GONAS_ZC_CSV=/tmp/zc600.csv
- GONAS_ZC_CORR_PROXIES=naswot,synflow,zico go test ./nas/zerocost -run TestNB201ProxyCorrelation)
+ GONAS_ZC_CORR_PROXIES=naswot,synflow,zico,ntk go test ./nas/zerocost -run TestNB201ProxyCorrelation)
 and simulates searches: 400 times, 100 of the scored cells drawn at random, the best by a rule
-picked, and its cifar10-val accuracy placed among all scored cells (top x%). The test column is
+picked ("-p": the proxy p with its sign flipped), and its cifar10-val accuracy placed among all scored cells (top x%). The test column is
 never read. Usage: python3 bench/zerocost_rules.py /tmp/zc600.csv
 """
 import csv
@@ -21,9 +21,11 @@ def ranks(values):
 
 
 def rank_sum(cells, proxies):
+    """The sum of the cells' ranks by each proxy; "-p" ranks by -p (lower is better)."""
     total = [0] * len(cells)
     for p in proxies:
-        for i, r in enumerate(ranks([c[p] for c in cells])):
+        sign, name = (-1, p[1:]) if p.startswith("-") else (1, p)
+        for i, r in enumerate(ranks([sign * c[name] for c in cells])):
             total[i] += r
     return total
 
@@ -40,13 +42,17 @@ def main(path):
         return 100 * sum(1 for x in vals if x > v) / len(vals)
 
     rules = {p: (lambda p: lambda s: [c[p] for c in s])(p) for p in proxies + ["params"]}
-    for combo in (("naswot", "synflow"), ("naswot", "zico"), ("naswot", "synflow", "zico")):
-        if all(p in proxies for p in combo):
+    rules["-ntk"] = lambda s: [-c["ntk"] for c in s] if "ntk" in proxies else None
+    for combo in (("naswot", "synflow"), ("naswot", "zico"), ("naswot", "synflow", "zico"),
+                  ("naswot", "synflow", "ntk"), ("naswot", "synflow", "-ntk"), ("naswot", "-ntk"), ("synflow", "-ntk")):
+        if all(p.lstrip("-") in proxies for p in combo):
             rules["rank sum " + "+".join(combo)] = (lambda combo: lambda s: rank_sum(s, combo))(combo)
     rng = random.Random(0)
     print(f"{len(cells)} cells; 400 simulated searches of 100 cells each")
     print(f"{'rule':28s} {'pick: mean val top %':>22s} {'P(pick in val top 10%)':>24s}")
     for name, rule in rules.items():
+        if rule(cells[:1]) is None:
+            continue
         tops = []
         for _ in range(400):
             sample = rng.sample(cells, 100)

@@ -71,8 +71,13 @@ type Config struct {
 
 	// enas: the controller (a controllers.LSTMPresets name) starts after
 	// WarmupEpochs of uniform paths; then every epoch ends with ControllerSteps
-	// REINFORCE updates of Aggregate architectures, each rewarded by its accuracy on
-	// one validation minibatch; UniformMix of the child steps keep uniform paths.
+	// REINFORCE updates of Aggregate architectures, each rewarded on one
+	// validation minibatch; UniformMix of the child steps keep uniform paths.
+	// RewardBy says what the reward is: "accuracy" on the minibatch (ENAS's; also
+	// what an empty RewardBy means) or "score", the search's own score (ScoreBy)
+	// measured on the minibatch, so that the controller learns what the pick is
+	// chosen by.
+	RewardBy        string  `json:"reward_by,omitempty"`
 	Controller      string  `json:"controller"`
 	EntropyWeight   float64 `json:"entropy_weight"`
 	WarmupEpochs    int     `json:"warmup_epochs"`
@@ -120,6 +125,8 @@ func (c *Config) Validate() error {
 		return errors.Errorf("nb201search: score_by %q: want %q, %q or %q", c.ScoreBy, ScoreByLoss, ScoreByAccuracy, ScoreByLossAndZeroCost)
 	case c.ScoreBy == ScoreByLossAndZeroCost && c.Strategy == zeroCost:
 		return errors.Errorf("nb201search: score_by %q mixes shared weights in; the zero-cost strategy trains none", c.ScoreBy)
+	case c.RewardBy != "" && c.RewardBy != RewardByAccuracy && c.RewardBy != RewardByScore:
+		return errors.Errorf("nb201search: reward_by %q: want %q or %q", c.RewardBy, RewardByAccuracy, RewardByScore)
 	case c.UniformMix < 0 || c.UniformMix > 1:
 		return errors.Errorf("nb201search: uniform mix must be in [0, 1], got %g", c.UniformMix)
 	}
@@ -162,6 +169,12 @@ const (
 	ScoreByAccuracy = "accuracy"
 	// ScoreByLossAndZeroCost adds the zero-cost proxies' ranks to the loss's.
 	ScoreByLossAndZeroCost = "loss+zero-cost"
+)
+
+// The values of Config.RewardBy.
+const (
+	RewardByAccuracy = "accuracy"
+	RewardByScore    = "score"
 )
 
 // canonical is the configuration's JSON.

@@ -78,3 +78,52 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 		t.Errorf("pick score %v, again %v (%v)", res.Pick.Score, again, err)
 	}
 }
+
+// ENAS's reward: the accuracy on the epoch's validation minibatch by default; with
+// reward_by=score, the search's score of what the supernet measures on that same
+// minibatch (the negative loss when scoring by the loss; the loss's rank among the
+// rank cells plus the proxies' part with loss+zero-cost).
+func TestRewardByScoreIsTheScoreOnTheMinibatch(t *testing.T) {
+	table := testTable(t)
+	cfg, err := Preset("tiny", "enas", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := LoadData(&cfg, "")
+	if err != nil {
+		t.Skip("no CIFAR-10:", err)
+	}
+	s, err := New(cfg, Options{Out: t.TempDir(), Data: d, Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := nas.Arch{Space: "nb201", Choices: []int{3, 1, 2, 3, 4, 1}}
+	x, y, err := s.rewardBatch(0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	correct, loss, err := s.net.Score(a, x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reward := func(by string) float64 {
+		s.cfg.RewardBy = by
+		r, err := s.Reward(a, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if got, want := reward(""), float64(correct)/float64(cfg.BatchSize); got != want {
+		t.Errorf("default reward %v, want the accuracy %v", got, want)
+	}
+	if got := reward(RewardByScore); got != -loss {
+		t.Errorf("reward by score (score_by=loss) %v, want the negative loss %v", got, -loss)
+	}
+	s.refLoss = []float64{-loss - 1, -loss - 0.5, -loss + 1} // the cell's loss is below two of three
+	s.prior = &zeroCostStrategy{proxies: []zerocost.Proxy{zerocost.NASWOT, zerocost.Synflow}, cache: map[string]float64{a.String(): 0.5}}
+	if got, want := reward(RewardByScore), 2.0/3+0.25; math.Abs(got-want) > 1e-12 {
+		t.Errorf("reward by score (loss+zero-cost) %v, want %v", got, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gonas/gonas/cells"
 	"github.com/gonas/gonas/nas"
 	"github.com/gonas/gonas/nas/backends"
@@ -216,21 +217,38 @@ func (s *Search) score(m measure) float64 {
 	return m.accuracy - 1e-4*math.Min(m.loss, 10)
 }
 
-// Reward is ENAS's reward of a: its accuracy with the shared weights on
-// validation minibatch number k of the epoch (BatchSize images of the valid half
-// drawn by the run's seed).
+// Reward is ENAS's reward of a on validation minibatch number k of the epoch
+// (BatchSize images of the valid half drawn by the run's seed), with the shared
+// weights: by Config.RewardBy, its accuracy there, or the search's score (ScoreBy)
+// of what it measures there.
 func (s *Search) Reward(a nas.Arch, epoch, k int) (float64, error) {
+	x, y, err := s.rewardBatch(epoch, k)
+	if err != nil {
+		return 0, err
+	}
+	c, l, err := s.net.Score(a, x, y)
+	if err != nil || s.cfg.RewardBy != RewardByScore {
+		return float64(c) / float64(s.cfg.BatchSize), err
+	}
+	m := measure{accuracy: float64(c) / float64(s.cfg.BatchSize), loss: l}
+	if !finite(m.loss) {
+		m.loss = 10
+	}
+	if s.prior != nil {
+		return s.hybridScore(a, m)
+	}
+	return s.score(m), nil
+}
+
+// rewardBatch is validation minibatch number k of the epoch: BatchSize images of
+// the valid half drawn by the run's seed.
+func (s *Search) rewardBatch(epoch, k int) (x, y *tensors.Tensor, err error) {
 	rng := streamRand(s.cfg.Seed, "reward", epoch, k)
 	idx := make([]int, s.cfg.BatchSize)
 	for j := range idx {
 		idx[j] = rng.IntN(s.data.Valid.Len())
 	}
-	x, y, err := batch(s.data.Valid, idx, false, nil)
-	if err != nil {
-		return 0, err
-	}
-	c, _, err := s.net.Score(a, x, y)
-	return float64(c) / float64(len(idx)), err
+	return batch(s.data.Valid, idx, false, nil)
 }
 
 // Run trains the supernet for every epoch (with the strategy's paths and epoch

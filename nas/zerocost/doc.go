@@ -2,7 +2,7 @@
 // the zero-cost proxies of the NAS literature, as an evaluator any search strategy
 // can use on any image space (nas.ImageSpace gives the network of an architecture).
 //
-// Four proxies, each as its reference code computes it:
+// Five proxies, each as its reference code computes it:
 //
 //   - NASWOT [1]: one minibatch through the network at initialisation (batch norm
 //     on the batch's statistics); every ReLU gives each image a binary code (which
@@ -26,8 +26,13 @@
 //     Σ_l log Σ_{θ∈l} mean/std over the convolution and dense layers
 //     (SLDGroup/ZiCo, ZeroShotProxy/compute_zico.py). Networks whose gradients
 //     are large and consistent across batches, which train fast, score higher.
+//   - NTK [5]: TE-NAS's trainability score, minus the log of the condition number
+//     λ_max/λ_min of the neural tangent kernel Θ_ij = J_i·J_j on the minibatch's
+//     first 16 images, J_i the gradient of image i's summed logits with respect to
+//     the weights (VITA-Group/TENAS, procedures/ntk.py; here each image runs as a
+//     batch of one, so batch norm does not mix the images).
 //
-// A fourth score, NASWOTPerUnit, is GoNAS's own: NASWOT's kernel divided by the
+// A further score, NASWOTPerUnit, is GoNAS's own: NASWOT's kernel divided by the
 // number of ReLU units, which removes NASWOT's growth with the network's size.
 //
 // "Weights of the convolutions and dense layers" are the trainable variables of
@@ -49,4 +54,6 @@
 //	    NAS", ICLR 2021.
 //	[4] Li, Yang, Bhardwaj & Marculescu, "ZiCo: Zero-shot NAS via Inverse
 //	    Coefficient of Variation on Gradients", ICLR 2023.
+//	[5] Chen, Gong & Wang, "Neural Architecture Search on ImageNet in Four GPU
+//	    Hours: A Theoretically Inspired Perspective" (TE-NAS), ICLR 2021.
 package zerocost

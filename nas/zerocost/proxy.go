@@ -21,15 +21,18 @@ const (
 	// ZiCo is the inverse coefficient of variation of the weights' gradients over two
 	// batches [4].
 	ZiCo Proxy = "zico"
+	// NTK is TE-NAS's trainability score [5]: minus the log of the condition number
+	// of the network's neural tangent kernel on the minibatch's first images.
+	NTK Proxy = "ntk"
 )
 
 // Proxies lists every proxy, in a fixed order.
-var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit, ZiCo}
+var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit, ZiCo, NTK}
 
 // Scores holds one score per proxy computed; higher is better for each.
 type Scores map[Proxy]float64
 
-// ParseProxy reads a proxy name ("naswot", "naswot_unit", "synflow", "grad_norm", "zico"; "grad-norm" and
+// ParseProxy reads a proxy name ("naswot", "naswot_unit", "synflow", "grad_norm", "zico", "ntk"; "grad-norm" and
 // "gradnorm" are accepted too).
 func ParseProxy(name string) (Proxy, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
@@ -43,6 +46,8 @@ func ParseProxy(name string) (Proxy, error) {
 		return GradNorm, nil
 	case "zico":
 		return ZiCo, nil
+	case "ntk":
+		return NTK, nil
 	}
 	return "", fmt.Errorf("zerocost: unknown proxy %q (have %v)", name, Proxies)
 }

@@ -3,6 +3,7 @@ package zerocost
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/gomlx/compute/shapes"
@@ -257,6 +258,106 @@ func (t *tinyNet) zicoReference(x []float64, labels []int32) float64 {
 	return total
 }
 
+// ntkReference is -log κ of the NTK of the first min(n, ntkImages) images: per
+// image, the central-difference gradient of its summed logits with respect to the
+// weights; Θ their dot products; κ = λ_max/λ_min by power iteration on Θ and on Θ⁻¹
+// (Cholesky solves), not by the package's Jacobi rotations.
+func (t *tinyNet) ntkReference(x []float64, n int) float64 {
+	n = min(n, ntkImages)
+	px := tinyH * tinyW * tinyC
+	var jac [][]float64
+	for i := range n {
+		xi := x[i*px : (i+1)*px]
+		f := func() float64 {
+			_, _, logits := t.forward(xi, 1)
+			var s float64
+			for _, v := range logits[0] {
+				s += v
+			}
+			return s
+		}
+		var row []float64
+		for _, w := range t.weightSlices() {
+			row = append(row, numericGrad(w, f)...)
+		}
+		jac = append(jac, row)
+	}
+	k := make([]float64, n*n)
+	for i := range n {
+		for j := range n {
+			for p := range jac[i] {
+				k[i*n+j] += jac[i][p] * jac[j][p]
+			}
+		}
+	}
+	power := func(apply func(v []float64) []float64) float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = 1 + float64(i)/float64(n)
+		}
+		lambda := 0.0
+		for range 20000 {
+			w := apply(v)
+			norm := 0.0
+			for _, x := range w {
+				norm += x * x
+			}
+			norm = math.Sqrt(norm)
+			for i := range w {
+				w[i] /= norm
+			}
+			lambda, v = norm, w
+		}
+		return lambda
+	}
+	lambdaMax := power(func(v []float64) []float64 {
+		out := make([]float64, n)
+		for i := range n {
+			for j := range n {
+				out[i] += k[i*n+j] * v[j]
+			}
+		}
+		return out
+	})
+	lambdaMin := 1 / power(func(v []float64) []float64 { return choleskySolve(k, n, v) })
+	return -math.Log(lambdaMax / lambdaMin)
+}
+
+// choleskySolve returns A⁻¹b for the symmetric positive definite n×n matrix a.
+func choleskySolve(a []float64, n int, b []float64) []float64 {
+	l := make([]float64, n*n)
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			s := a[i*n+j]
+			for k := range j {
+				s -= l[i*n+k] * l[j*n+k]
+			}
+			if i == j {
+				l[i*n+i] = math.Sqrt(s)
+			} else {
+				l[i*n+j] = s / l[j*n+j]
+			}
+		}
+	}
+	y := make([]float64, n)
+	for i := range n {
+		s := b[i]
+		for k := range i {
+			s -= l[i*n+k] * y[k]
+		}
+		y[i] = s / l[i*n+i]
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := y[i]
+		for k := i + 1; k < n; k++ {
+			s -= l[k*n+i] * x[k]
+		}
+		x[i] = s / l[i*n+i]
+	}
+	return x
+}
+
 func (t *tinyNet) synflowReference() float64 {
 	abs := &tinyNet{}
 	for _, p := range [][2]*[]float64{{&abs.k, &t.k}, {&abs.w1, &t.w1}, {&abs.w2, &t.w2}, {&abs.b2, &t.b2}} {
@@ -322,9 +423,10 @@ func TestScoresMatchFloat64Reference(t *testing.T) {
 		GradNorm: net.gradNormReference(x64, batch.Labels),
 		Synflow:  net.synflowReference(),
 		ZiCo:     net.zicoReference(x64, batch.Labels),
+		NTK:      net.ntkReference(x64, batch.Len()),
 	}
 	want[NASWOTPerUnit] = want[NASWOT] - float64(batch.Len())*math.Log(tinyD+tinyHidden)
-	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9, ZiCo: 1e-3}
+	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9, ZiCo: 1e-3, NTK: 1e-3}
 	for _, p := range Proxies {
 		t.Logf("%s: got %.9g, reference %.9g", p, got[p], want[p])
 		if !closeRel(got[p], want[p], tol[p]) {
@@ -366,6 +468,45 @@ func TestNASWOTCountsUnusedRelus(t *testing.T) {
 	}
 	if want := net.naswotReference(x64, batch.Len(), true); !closeRel(got[NASWOT], want, 1e-9) {
 		t.Errorf("naswot with an unused ReLU = %.9g, want %.9g", got[NASWOT], want)
+	}
+}
+
+// The eigenvalues of Q·diag(d)·Qᵀ, Q a rotation, are d; the condition number is
+// their ratio, +Inf for a singular matrix.
+func TestSymmetricEigenvaluesAndConditionNumber(t *testing.T) {
+	c, s := math.Cos(0.7), math.Sin(0.7)
+	q := []float64{c, -s, 0, s, c, 0, 0, 0, 1} // rotation about the third axis
+	c2, s2 := math.Cos(-1.3), math.Sin(-1.3)
+	r := []float64{1, 0, 0, 0, c2, -s2, 0, s2, c2}
+	mul := func(a, b []float64) []float64 {
+		out := make([]float64, 9)
+		for i := range 3 {
+			for j := range 3 {
+				for k := range 3 {
+					out[i*3+j] += a[i*3+k] * b[k*3+j]
+				}
+			}
+		}
+		return out
+	}
+	tr := func(a []float64) []float64 {
+		return []float64{a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]}
+	}
+	o := mul(q, r)
+	a := mul(mul(o, []float64{5, 0, 0, 0, 0.25, 0, 0, 0, 2}), tr(o))
+	ev := symmetricEigenvalues(a, 3)
+	sort.Float64s(ev)
+	for i, want := range []float64{0.25, 2, 5} {
+		if math.Abs(ev[i]-want) > 1e-12 {
+			t.Errorf("eigenvalues %v, want [0.25 2 5]", ev)
+			break
+		}
+	}
+	if got := conditionNumber(a, 3); math.Abs(got-20) > 1e-10 {
+		t.Errorf("condition number %g, want 20", got)
+	}
+	if got := conditionNumber([]float64{1, 1, 1, 1}, 2); !math.IsInf(got, 1) {
+		t.Errorf("condition number of a singular matrix = %g, want +Inf", got)
 	}
 }
 

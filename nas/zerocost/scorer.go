@@ -119,6 +119,13 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 		}
 		scores[ZiCo] = v
 	}
+	if want[NTK] {
+		v, err := s.ntk(m)
+		if err != nil {
+			return nil, err
+		}
+		scores[NTK] = v
+	}
 	return scores, nil
 }
 
