@@ -3,6 +3,7 @@ package nb201search
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -93,6 +94,12 @@ type Config struct {
 	// "naswot+zico", as `--set proxies=naswot+zico` takes it; names as
 	// zerocost.ParseProxy reads them); empty: zerocost.DefaultProxies, naswot+synflow.
 	Proxies string `json:"proxies"`
+	// zero-cost: ThenBy, a proxy whose order a leading "-" reverses (e.g. "-ntk"),
+	// orders the cells whose combined score is in the top ThenTop (0: 0.1) of the
+	// rank cells' combined scores; every such cell scores above every other. Empty:
+	// the combined score alone.
+	ThenBy  string  `json:"then_by,omitempty"`
+	ThenTop float64 `json:"then_top,omitempty"`
 }
 
 // Network is the supernet's skeleton for 32×32 RGB images.
@@ -144,7 +151,35 @@ func (c *Config) Validate() error {
 	if _, err := c.ZeroCostProxies(); err != nil {
 		return err
 	}
+	if _, _, err := c.ThenProxy(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// ThenProxy is ThenBy parsed: the proxy and its sign (-1 when a leading "-"
+// reverses its order); "" when there is none.
+func (c *Config) ThenProxy() (zerocost.Proxy, float64, error) {
+	switch {
+	case c.ThenBy == "":
+		if c.ThenTop != 0 {
+			return "", 0, errors.Errorf("nb201search: then_top %g without then_by", c.ThenTop)
+		}
+		return "", 0, nil
+	case c.Strategy != zeroCost:
+		return "", 0, errors.Errorf("nb201search: then_by %q is a setting of the zero-cost strategy, not of %s", c.ThenBy, c.Strategy)
+	case c.ThenTop < 0 || c.ThenTop >= 1:
+		return "", 0, errors.Errorf("nb201search: then_top %g: want a fraction in (0, 1), or 0 for 0.1", c.ThenTop)
+	}
+	name, sign := c.ThenBy, 1.0
+	if rest, ok := strings.CutPrefix(name, "-"); ok {
+		name, sign = rest, -1
+	}
+	p, err := zerocost.ParseProxy(name)
+	if err != nil {
+		return "", 0, errors.WithMessage(err, "nb201search: then_by")
+	}
+	return p, sign, nil
 }
 
 // ZeroCostProxies are the proxies the zero-cost strategy combines: Proxies parsed,
@@ -281,6 +316,18 @@ func StrategyNames() []string {
 	return slices.Clip(names)
 }
 
+// settingNames are the JSON names of Config's fields, those left out of its JSON
+// when empty included.
+func settingNames() []string {
+	t := reflect.TypeFor[Config]()
+	names := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}
+
 // Override sets fields of c by their JSON names from "name=value" pairs separated
 // by commas (e.g. "lr_max=0.1,epochs=8"), then validates c.
 func (c *Config) Override(pairs string) error {
@@ -294,7 +341,7 @@ func (c *Config) Override(pairs string) error {
 	}
 	for _, kv := range strings.Split(pairs, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if _, known := m[k]; !ok || !known {
+		if !ok || !slices.Contains(settingNames(), k) {
 			return errors.Errorf("nb201search: override %q: expected name=value with a setting's JSON name (e.g. lr_max=0.1)", kv)
 		}
 		var val any

@@ -128,3 +128,31 @@ func TestScaledPresetScoresWithTheProxies(t *testing.T) {
 		t.Errorf("short: score_by %q, want %q", c.ScoreBy, ScoreByLoss)
 	}
 }
+
+// Settings left out of the JSON when empty (reward_by, then_by) can still be set.
+func TestOverrideSetsSettingsOmittedWhenEmpty(t *testing.T) {
+	e, _ := Preset("short", "enas", 1)
+	if err := e.Override("reward_by=score"); err != nil || e.RewardBy != RewardByScore {
+		t.Errorf("reward_by=score: %v, %q", err, e.RewardBy)
+	}
+	if err := e.Override("reward_by=loss"); err == nil || !strings.Contains(err.Error(), "reward_by") {
+		t.Errorf("reward_by=loss: %v, want an error naming reward_by", err)
+	}
+	z, _ := Preset("short", "zero-cost", 1)
+	if err := z.Override("then_by=-ntk,then_top=0.2"); err != nil {
+		t.Fatal(err)
+	}
+	if p, sign, err := z.ThenProxy(); err != nil || p != zerocost.NTK || sign != -1 || z.ThenTop != 0.2 {
+		t.Errorf("then_by=-ntk: %v %v %v, then_top %v", p, sign, err, z.ThenTop)
+	}
+	for _, bad := range []string{"then_by=bogus", "then_top=1", "then_by=,then_top=0.2"} {
+		d := z
+		if err := d.Override(bad); err == nil || !strings.Contains(err.Error(), "then_") {
+			t.Errorf("override %q: %v, want an error naming then_by or then_top", bad, err)
+		}
+	}
+	o, _ := Preset("short", "oneshot", 1)
+	if err := o.Override("then_by=ntk"); err == nil || !strings.Contains(err.Error(), "zero-cost") {
+		t.Errorf("then_by on oneshot: %v, want an error naming the zero-cost strategy", err)
+	}
+}

@@ -24,12 +24,23 @@ const zeroCostBatch = 64
 // fraction of the fixed rank cells it scores above: zerocost.Search's rank sum measured against one fixed
 // reference set, so that a cell's score does not depend on which other cells are
 // scored and the pick, the rank agreement and the control use the same score.
+//
+// With Config.ThenBy, a cell whose combined score reaches the top ThenTop of the
+// rank cells' combined scores (the gate) is shortlisted: the ThenBy proxy, computed
+// for shortlisted cells only, orders them, and each scores len(proxies) plus the
+// fraction of the shortlisted rank cells it scores above, so above every cell left
+// out.
 type zeroCostStrategy struct {
 	scorer  *zerocost.Scorer
 	net     *cells.NB201
 	proxies []zerocost.Proxy
 	ref     map[zerocost.Proxy][]float64 // the rank cells' scores, sorted
 	cache   map[string]float64
+
+	then     zerocost.Proxy // Config.ThenBy's proxy, or ""
+	thenSign float64        // -1 when ThenBy reverses it
+	gate     float64        // the combined score a cell needs to be shortlisted
+	thenRef  []float64      // the shortlisted rank cells' thenSign·then scores, sorted
 }
 
 func newZeroCostStrategy(s *Search) (Strategy, error) { return newZeroCostScorer(s) }
@@ -68,10 +79,74 @@ func newZeroCostScorer(s *Search) (*zeroCostStrategy, error) {
 	for _, p := range z.proxies {
 		sort.Float64s(z.ref[p])
 	}
+	base := make([]float64, len(raw))
+	for i := range raw {
+		base[i] = z.combined(raw[i])
+	}
+	if z.then, z.thenSign, err = s.cfg.ThenProxy(); err != nil {
+		return nil, err
+	}
+	if z.then != "" {
+		if err := z.shortlistReference(s, base); err != nil {
+			return nil, err
+		}
+	}
 	for i, a := range s.rankSet { // scored once: the rank agreement reads them from the cache
-		z.cache[a.String()] = z.combined(raw[i])
+		v, err := z.refine(a, base[i])
+		if err != nil {
+			return nil, err
+		}
+		z.cache[a.String()] = v
 	}
 	return z, nil
+}
+
+// shortlistReference sets the gate, the combined score of the rank cell at the top
+// ThenTop, and scores the rank cells at or above it with the ThenBy proxy.
+func (z *zeroCostStrategy) shortlistReference(s *Search, base []float64) error {
+	top := s.cfg.ThenTop
+	if top == 0 {
+		top = 0.1
+	}
+	sorted := slices.Sorted(slices.Values(base))
+	z.gate = sorted[min(len(sorted)-1, int((1-top)*float64(len(sorted))))]
+	for i, a := range s.rankSet {
+		if base[i] >= z.gate {
+			v, err := z.thenScore(a)
+			if err != nil {
+				return err
+			}
+			z.thenRef = append(z.thenRef, v)
+		}
+	}
+	sort.Float64s(z.thenRef)
+	return nil
+}
+
+// thenScore is thenSign times a's ThenBy proxy.
+func (z *zeroCostStrategy) thenScore(a nas.Arch) (float64, error) {
+	m, err := z.net.ImageModel(a, z.scorer.Classes())
+	if err != nil {
+		return 0, err
+	}
+	sc, err := z.scorer.Score(m, z.then)
+	if err != nil {
+		return 0, err
+	}
+	return z.thenSign * sc[z.then], nil
+}
+
+// refine is a's score from its combined score: the combined score itself, or for
+// a shortlisted cell len(proxies) plus its ThenBy fraction.
+func (z *zeroCostStrategy) refine(a nas.Arch, combined float64) (float64, error) {
+	if z.then == "" || combined < z.gate {
+		return combined, nil
+	}
+	v, err := z.thenScore(a)
+	if err != nil {
+		return 0, err
+	}
+	return float64(len(z.proxies)) + fractionBelow(z.thenRef, v), nil
 }
 
 // proxyScores are the proxies' scores of a at initialisation.
@@ -83,7 +158,8 @@ func (z *zeroCostStrategy) proxyScores(a nas.Arch) (zerocost.Scores, error) {
 	return z.scorer.Score(m, z.proxies...)
 }
 
-// Score is a's summed fraction of reference cells below it, over the proxies.
+// Score is a's summed fraction of reference cells below it, over the proxies
+// (refined by ThenBy when a is shortlisted).
 func (z *zeroCostStrategy) Score(a nas.Arch) (float64, error) {
 	key := a.String()
 	if v, ok := z.cache[key]; ok {
@@ -93,7 +169,10 @@ func (z *zeroCostStrategy) Score(a nas.Arch) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v := z.combined(sc)
+	v, err := z.refine(a, z.combined(sc))
+	if err != nil {
+		return 0, err
+	}
 	z.cache[key] = v
 	return v, nil
 }

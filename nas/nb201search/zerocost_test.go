@@ -86,3 +86,61 @@ func TestZeroCostStrategy(t *testing.T) {
 		t.Errorf("rank agreement τ %v, score mean %v; eager search's %v, %v", lh.TauVal, lh.ScoreMean, eh.TauVal, eh.ScoreMean)
 	}
 }
+
+// With then_by, the rank cells whose combined score reaches the gate (the top
+// then_top of the rank cells) score above 2 (two proxies), ordered by the ThenBy
+// proxy with its sign; the others keep their combined score.
+func TestZeroCostThenByOrdersTheShortlist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores NB201 networks at initialisation on CIFAR-10 (about 30 s)")
+	}
+	table := testTable(t)
+	cfg, err := Preset("tiny", "zero-cost", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Override("rank_cells=10,candidates=4,controls=1,then_by=-ntk,then_top=0.3"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(cfg, Options{Out: t.TempDir(), Table: table})
+	if err != nil {
+		t.Skip("no CIFAR-10:", err)
+	}
+	defer s.Close()
+	z := s.strategy.(*zeroCostStrategy)
+	type cell struct{ base, then, score float64 }
+	var short []cell
+	for _, a := range s.rankSet {
+		sc, err := z.proxyScores(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := z.net.ImageModel(a, z.scorer.Classes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ntk, err := z.scorer.Score(m, "ntk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := cell{base: z.combined(sc), then: -ntk["ntk"], score: z.cache[a.String()]}
+		switch {
+		case c.base >= z.gate && (c.score <= 2 || c.score > 3):
+			t.Errorf("%s: combined %.3f at or above the gate %.3f, score %.3f: want it in (2, 3]", a, c.base, z.gate, c.score)
+		case c.base < z.gate && c.score != c.base:
+			t.Errorf("%s: combined %.3f below the gate %.3f, score %.3f: want the combined score", a, c.base, z.gate, c.score)
+		case c.base >= z.gate:
+			short = append(short, c)
+		}
+	}
+	if len(short) < 3 || len(short) != len(z.thenRef) {
+		t.Fatalf("%d rank cells shortlisted, %d in the reference: want the top 30%% of 10, at least 3", len(short), len(z.thenRef))
+	}
+	for i := range short {
+		for j := range short {
+			if short[i].then < short[j].then && short[i].score >= short[j].score {
+				t.Errorf("shortlisted cells: -ntk %.4f < %.4f but scores %.3f >= %.3f", short[i].then, short[j].then, short[i].score, short[j].score)
+			}
+		}
+	}
+}
