@@ -156,9 +156,10 @@ func (t *tinyNet) naswotReference(x []float64, n int, withUnused bool) float64 {
 	return choleskyLogDet(k, n)
 }
 
-func choleskyLogDet(a []float64, n int) float64 {
+// cholesky is the lower-triangular L with L·Lᵀ = a, a symmetric positive definite
+// n×n, row-major.
+func cholesky(a []float64, n int) []float64 {
 	l := make([]float64, n*n)
-	logDet := 0.0
 	for i := range n {
 		for j := 0; j <= i; j++ {
 			s := a[i*n+j]
@@ -167,11 +168,19 @@ func choleskyLogDet(a []float64, n int) float64 {
 			}
 			if i == j {
 				l[i*n+i] = math.Sqrt(s)
-				logDet += 2 * math.Log(l[i*n+i])
 			} else {
 				l[i*n+j] = s / l[j*n+j]
 			}
 		}
+	}
+	return l
+}
+
+func choleskyLogDet(a []float64, n int) float64 {
+	l := cholesky(a, n)
+	logDet := 0.0
+	for i := range n {
+		logDet += 2 * math.Log(l[i*n+i])
 	}
 	return logDet
 }
@@ -325,20 +334,7 @@ func (t *tinyNet) ntkReference(x []float64, n int) float64 {
 
 // choleskySolve returns A⁻¹b for the symmetric positive definite n×n matrix a.
 func choleskySolve(a []float64, n int, b []float64) []float64 {
-	l := make([]float64, n*n)
-	for i := range n {
-		for j := 0; j <= i; j++ {
-			s := a[i*n+j]
-			for k := range j {
-				s -= l[i*n+k] * l[j*n+k]
-			}
-			if i == j {
-				l[i*n+i] = math.Sqrt(s)
-			} else {
-				l[i*n+j] = s / l[j*n+j]
-			}
-		}
-	}
+	l := cholesky(a, n)
 	y := make([]float64, n)
 	for i := range n {
 		s := b[i]
