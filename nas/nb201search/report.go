@@ -50,9 +50,9 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 	fmt.Fprintf(&b, "<h1>NAS-Bench-201 %s: %s (preset %s, seed %d)</h1>\n", kind, esc(res.Strategy), esc(res.Preset), res.Seed)
 	fmt.Fprintf(&b, "<p class=\"verdict\">%s</p>\n", esc(res.Verdict))
 	if res.Strategy == "zero-cost" {
-		fmt.Fprintf(&b, "<p>No supernet is trained: every cell is the benchmark's network (C = 16, N = 5) at initialisation, scored by NASWOT and synflow on %d training images; "+
-			"its score is the sum over the two proxies of the fraction of the %d reference cells (the rank set) scoring below it. The reference cells were scored before the times below.</p>\n",
-			zeroCostBatch, cfg.RankCells)
+		fmt.Fprintf(&b, "<p>No supernet is trained: every cell is the benchmark's network (C = 16, N = 5) at initialisation, scored by %s on %d training images; "+
+			"its score is the sum over the proxies of the fraction of the %d reference cells (the rank set) scoring below it.%s The reference cells were scored before the times below.</p>\n",
+			esc(proxyNames(cfg)), zeroCostBatch, cfg.RankCells, esc(thenByText(cfg)))
 	}
 	if res.Strategy != "zero-cost" {
 		by := cfg.ScoreBy
@@ -174,4 +174,32 @@ func stripXMLHeader(svg string) string {
 		}
 	}
 	return svg
+}
+
+// proxyNames lists the zero-cost proxies of cfg ("naswot and synflow").
+func proxyNames(cfg Config) string {
+	ps, err := cfg.ZeroCostProxies()
+	if err != nil {
+		return cfg.Proxies
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = string(p)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// thenByText says how Config.ThenBy reorders the top of the score, or "".
+func thenByText(cfg Config) string {
+	if cfg.ThenBy == "" {
+		return ""
+	}
+	top := cfg.ThenTop
+	if top == 0 {
+		top = 0.1
+	}
+	return fmt.Sprintf(" The cells in the top %g%% of the reference cells' scores are then ordered by %s (a leading \"-\" reverses a proxy), above all others.", 100*top, cfg.ThenBy)
 }
