@@ -7,6 +7,11 @@ type SplitPlan struct {
 	Seed      uint64 // the seed of that choice
 	TrainSize int    // the first TrainSize of the remaining training images are kept (0: all)
 	TestSize  int    // the first TestSize test images are kept (0: all)
+	// HalfForValid carves out half of the training images (n/2 of n, rounded
+	// down) instead of ValidSize, as NAS-Bench-201's split does; DropTest leaves
+	// the test set out (nil), none of its images read.
+	HalfForValid bool
+	DropTest     bool
 }
 
 // LoadNormalizedSplits reads the image data set called name (see
@@ -21,7 +26,11 @@ func LoadNormalizedSplits(name, path string, plan SplitPlan) (train, valid, test
 	nTrain := 0 // training images first, then the validation images
 	sel := &selection{
 		train: func(n int) ([]int, error) {
-			ti, vi, err := SplitIndices(n, plan.ValidSize, plan.Seed)
+			nValid := plan.ValidSize
+			if plan.HalfForValid {
+				nValid = n / 2
+			}
+			ti, vi, err := SplitIndices(n, nValid, plan.Seed)
 			if err != nil {
 				return nil, err
 			}
@@ -41,6 +50,9 @@ func LoadNormalizedSplits(name, path string, plan SplitPlan) (train, valid, test
 			}
 			return idx, nil
 		},
+	}
+	if plan.DropTest {
+		sel.test = nil
 	}
 	both, test, err := loadNormalized(name, path, sel)
 	if err != nil {

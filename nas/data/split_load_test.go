@@ -17,7 +17,11 @@ func oldSplits(t *testing.T, name, path string, plan SplitPlan) (train, valid, t
 	if err != nil {
 		t.Fatalf("LoadNormalized(%s, %s): %v", name, path, err)
 	}
-	if train, valid, err = SplitValidation(all, plan.ValidSize, plan.Seed); err != nil {
+	nValid := plan.ValidSize
+	if plan.HalfForValid {
+		nValid = all.Len() / 2
+	}
+	if train, valid, err = SplitValidation(all, nValid, plan.Seed); err != nil {
 		t.Fatal(err)
 	}
 	if train, err = First(train, plan.TrainSize); err != nil {
@@ -25,6 +29,9 @@ func oldSplits(t *testing.T, name, path string, plan SplitPlan) (train, valid, t
 	}
 	if test, err = First(test, plan.TestSize); err != nil {
 		t.Fatal(err)
+	}
+	if plan.DropTest {
+		test = nil
 	}
 	return train, valid, test
 }
@@ -41,6 +48,12 @@ func sameSplits(t *testing.T, name, path string, plan SplitPlan) {
 	what := fmt.Sprintf("%s %s %+v", name, filepath.Base(path), plan)
 	sameBits(t, what+" train", train, wantTrain)
 	sameBits(t, what+" valid", valid, wantValid)
+	if plan.DropTest {
+		if test != nil {
+			t.Errorf("%s: the test set was read (%v), want it left out", what, test)
+		}
+		return
+	}
 	sameBits(t, what+" test", test, wantTest)
 }
 
@@ -77,6 +90,8 @@ func splitPlans(nTrain, nTest int) []SplitPlan {
 		{ValidSize: 3, Seed: 2, TrainSize: 10 * nTrain, TestSize: 10 * nTest},
 		{ValidSize: 0, Seed: 1, TrainSize: 5, TestSize: 1},
 		{ValidSize: nTrain, Seed: 4, TestSize: nTest - 1},
+		{HalfForValid: true, Seed: 201, DropTest: true}, // NAS-Bench-201's halves
+		{HalfForValid: true, Seed: 3, TrainSize: 4, TestSize: 2},
 	}
 }
 
@@ -123,6 +138,9 @@ func TestLoadNormalizedSplitsDecodesOnlyKeptImages(t *testing.T) {
 		}
 		if train.Len() != 8 || valid.Len() != 5 || test.Len() != 10 {
 			t.Errorf("%s: %v, %v, %v; want 8, 5 and 10 images", p, train, valid, test)
+		}
+		if _, _, test, err := LoadNormalizedSplits("cifar10", p, SplitPlan{HalfForValid: true, Seed: 1, DropTest: true}); err != nil || test != nil {
+			t.Errorf("%s: the test set dropped: %v, %v; want no test set and no error", p, test, err)
 		}
 		_, _, _, err = LoadNormalizedSplits("cifar10", p, SplitPlan{ValidSize: 5, Seed: 1, TestSize: 11})
 		if err == nil || !strings.Contains(err.Error(), "u.png") {

@@ -38,12 +38,16 @@ func (d *Data) NumClasses() int {
 // cfg.TrainImages random images of the train half (0: all 25,000) and draws the
 // scoring subset, cfg.ScoreImages random images of the valid half (the same for
 // every run).
+//
+// The two halves share one array of float32 pixels and the test images are never
+// read (data.LoadNormalizedSplits): bit for bit what SplitData makes of all the
+// training images, without holding them twice while splitting.
 func LoadData(cfg *Config, path string) (*Data, error) {
-	train, _, err := data.LoadNormalized(cfg.Data, path)
+	half, valid, _, err := data.LoadNormalizedSplits(cfg.Data, path, data.SplitPlan{HalfForValid: true, Seed: nb201SplitSeed, DropTest: true})
 	if err != nil {
 		return nil, err
 	}
-	return SplitData(cfg, train)
+	return fromHalves(cfg, half, valid)
 }
 
 // SplitData makes a search's Data from the normalised training images of a data set.
@@ -52,6 +56,12 @@ func SplitData(cfg *Config, train *data.Dataset) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
+	return fromHalves(cfg, half, valid)
+}
+
+// fromHalves makes a search's Data from NB201's train and valid halves.
+func fromHalves(cfg *Config, half, valid *data.Dataset) (*Data, error) {
+	var err error
 	d := &Data{Valid: valid}
 	if d.Train, err = sample(half, cfg.TrainImages, nb201SplitSeed+1); err != nil {
 		return nil, err

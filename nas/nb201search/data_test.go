@@ -1,6 +1,7 @@
 package nb201search
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/gonas/gonas/nas/data"
@@ -45,6 +46,38 @@ func TestSplitDataMixesClasses(t *testing.T) {
 	for _, v := range d.Score.Images {
 		if !inValid[v] {
 			t.Fatalf("scoring image %v is not from the valid half", v)
+		}
+	}
+}
+
+// LoadData reads only the training images, into one array the halves share, and
+// gives bit for bit what SplitData makes of all of them (CIFAR-10's archive).
+func TestLoadDataEqualsSplitDataOfTheWholeSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes CIFAR-10's 50,000 training images twice (about 20 s)")
+	}
+	for _, preset := range []string{"tiny", "scaled"} {
+		cfg, err := Preset(preset, "oneshot", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadData(&cfg, "")
+		if err != nil {
+			t.Skip("no CIFAR-10: ", err)
+		}
+		all, _, err := data.LoadNormalized("cifar10", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := SplitData(&cfg, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pair := range map[string][2]*data.Dataset{"train": {got.Train, want.Train}, "valid": {got.Valid, want.Valid}, "score": {got.Score, want.Score}} {
+			g, w := pair[0], pair[1]
+			if g.Name != w.Name || g.Len() != w.Len() || !slices.Equal(g.Labels, w.Labels) || !slices.Equal(g.Images, w.Images) {
+				t.Errorf("%s %s: %v, want %v (labels or pixels differ)", preset, name, g, w)
+			}
 		}
 	}
 }
