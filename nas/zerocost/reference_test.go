@@ -277,14 +277,7 @@ func (t *tinyNet) ntkReference(x []float64, n int) float64 {
 	var jac [][]float64
 	for i := range n {
 		xi := x[i*px : (i+1)*px]
-		f := func() float64 {
-			_, _, logits := t.forward(xi, 1)
-			var s float64
-			for _, v := range logits[0] {
-				s += v
-			}
-			return s
-		}
+		f := func() float64 { return t.summedLogits(xi) }
 		var row []float64
 		for _, w := range t.weightSlices() {
 			row = append(row, numericGrad(w, f)...)
@@ -354,6 +347,16 @@ func choleskySolve(a []float64, n int, b []float64) []float64 {
 	return x
 }
 
+// summedLogits is the sum of the logits of the one image x.
+func (t *tinyNet) summedLogits(x []float64) float64 {
+	_, _, logits := t.forward(x, 1)
+	var s float64
+	for _, v := range logits[0] {
+		s += v
+	}
+	return s
+}
+
 func (t *tinyNet) synflowReference() float64 {
 	abs := &tinyNet{}
 	for _, p := range [][2]*[]float64{{&abs.k, &t.k}, {&abs.w1, &t.w1}, {&abs.w2, &t.w2}, {&abs.b2, &t.b2}} {
@@ -365,14 +368,7 @@ func (t *tinyNet) synflowReference() float64 {
 	for i := range ones {
 		ones[i] = 1
 	}
-	r := func() float64 {
-		_, _, logits := abs.forward(ones, 1)
-		var s float64
-		for _, v := range logits[0] {
-			s += v
-		}
-		return s
-	}
+	r := func() float64 { return abs.summedLogits(ones) }
 	var total float64
 	for _, w := range abs.weightSlices() {
 		for i, g := range numericGrad(w, r) {
