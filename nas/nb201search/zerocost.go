@@ -41,6 +41,7 @@ type zeroCostStrategy struct {
 	thenSign float64        // -1 when ThenBy reverses it
 	gate     float64        // the combined score a cell needs to be shortlisted
 	thenRef  []float64      // the shortlisted rank cells' thenSign·then scores, sorted
+	thenMemo map[string]float64
 }
 
 func newZeroCostStrategy(s *Search) (Strategy, error) { return newZeroCostScorer(s) }
@@ -62,7 +63,7 @@ func newZeroCostScorer(s *Search) (*zeroCostStrategy, error) {
 		return nil, err
 	}
 	z := &zeroCostStrategy{scorer: scorer, net: cells.NewNB201(), proxies: proxies,
-		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}}
+		ref: map[zerocost.Proxy][]float64{}, cache: map[string]float64{}, thenMemo: map[string]float64{}}
 	bar := progress.New(s.opts.Progress, "zero-cost: reference cells", len(s.rankSet))
 	raw := make([]zerocost.Scores, len(s.rankSet))
 	for i, a := range s.rankSet {
@@ -123,8 +124,14 @@ func (z *zeroCostStrategy) shortlistReference(s *Search, base []float64) error {
 	return nil
 }
 
-// thenScore is thenSign times a's ThenBy proxy.
+// thenScore is thenSign times a's ThenBy proxy, computed once per cell (the
+// shortlisted rank cells are scored for the reference, then again for their own
+// score).
 func (z *zeroCostStrategy) thenScore(a nas.Arch) (float64, error) {
+	key := a.String()
+	if v, ok := z.thenMemo[key]; ok {
+		return v, nil
+	}
 	m, err := z.net.ImageModel(a, z.scorer.Classes())
 	if err != nil {
 		return 0, err
@@ -133,7 +140,8 @@ func (z *zeroCostStrategy) thenScore(a nas.Arch) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return z.thenSign * sc[z.then], nil
+	z.thenMemo[key] = z.thenSign * sc[z.then]
+	return z.thenMemo[key], nil
 }
 
 // refine is a's score from its combined score: the combined score itself, or for
