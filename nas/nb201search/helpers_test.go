@@ -37,3 +37,17 @@ func runSearch(t *testing.T, cfg Config, d *Data, table *cells.NB201Table) (*Sea
 	}
 	return s, res
 }
+
+// tinyConfig is the tiny preset for strategy and seed with overrides applied
+// ("name=value,...", as --set takes them).
+func tinyConfig(t *testing.T, strategy string, seed uint64, overrides string) Config {
+	t.Helper()
+	cfg, err := Preset("tiny", strategy, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Override(overrides); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}

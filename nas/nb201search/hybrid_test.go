@@ -35,13 +35,7 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 		t.Skip("trains a tiny supernet and scores NB201 networks at initialisation (about 40 s)")
 	}
 	table := testTable(t)
-	cfg, err := Preset("tiny", "oneshot", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Override("score_by=loss+zero-cost,rank_cells=12,candidates=6,controls=1"); err != nil {
-		t.Fatal(err)
-	}
+	cfg := tinyConfig(t, "oneshot", 3, "score_by=loss+zero-cost,rank_cells=12,candidates=6,controls=1")
 	d, err := LoadData(&cfg, "")
 	if err != nil {
 		t.Skip("no CIFAR-10:", err)
@@ -85,10 +79,7 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 // rank cells plus the proxies' part with loss+zero-cost).
 func TestRewardByScoreIsTheScoreOnTheMinibatch(t *testing.T) {
 	table := testTable(t)
-	cfg, err := Preset("tiny", "enas", 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := tinyConfig(t, "enas", 2, "")
 	d, err := LoadData(&cfg, "")
 	if err != nil {
 		t.Skip("no CIFAR-10:", err)

@@ -95,13 +95,7 @@ func TestZeroCostThenByOrdersTheShortlist(t *testing.T) {
 		t.Skip("scores NB201 networks at initialisation on CIFAR-10 (about 30 s)")
 	}
 	table := testTable(t)
-	cfg, err := Preset("tiny", "zero-cost", 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Override("rank_cells=10,candidates=4,controls=1,then_by=-ntk,then_top=0.3"); err != nil {
-		t.Fatal(err)
-	}
+	cfg := tinyConfig(t, "zero-cost", 4, "rank_cells=10,candidates=4,controls=1,then_by=-ntk,then_top=0.3")
 	s, err := New(cfg, Options{Out: t.TempDir(), Table: table})
 	if err != nil {
 		t.Skip("no CIFAR-10:", err)
