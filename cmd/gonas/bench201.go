@@ -65,7 +65,8 @@ func runBench201(args []string) error {
 	workers := fs.Int("workers", 0, "runs in parallel (default GOMAXPROCS)")
 	preset := fs.String("preset", "nb201", "REINFORCE controller: nb201 (tuned, see BENCHMARKS.md, \"Why the ENAS controller ties random search here\"), enas-micro, enas-macro, nasnet, nas2017")
 	lr := fs.Float64("lr", 0, "REINFORCE learning rate (0: the preset's)")
-	set := fs.String("set", "", "override REINFORCE controller settings by their JSON names, e.g. temperature=0,tanh_constant=2.5,op_bias=[]")
+	var set settingsFlag
+	fs.Var(&set, "set", "override REINFORCE controller settings by their JSON names, e.g. temperature=0,tanh_constant=2.5,op_bias=[] (may be repeated)")
 	batch := fs.Int("batch", 10, "REINFORCE architectures per update (m)")
 	population := fs.Int("population", 50, "evolution population P")
 	tournament := fs.Int("tournament", 25, "evolution tournament size S")
@@ -106,7 +107,7 @@ func runBench201(args []string) error {
 	if *lr > 0 {
 		cfg.LearningRate = *lr
 	}
-	if cfg, err = overrideLSTMConfig(cfg, *set); err != nil {
+	if cfg, err = overrideLSTMConfig(cfg, set.String()); err != nil {
 		return err
 	}
 	space := cells.NewNB201()

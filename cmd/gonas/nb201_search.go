@@ -31,7 +31,8 @@ func runNB201Search(args []string) error {
 	out := fs.String("out", "", "output directory (default runs/nb201-<strategy>-<preset>-s<seed>)")
 	resume := fs.String("resume", "", "print a finished search's verdict (nb201 searches keep no checkpoints: an interrupted one starts again with --force)")
 	force := fs.Bool("force", false, "start over in an output directory that holds a search (its results are deleted)")
-	set := fs.String("set", "", "override preset settings by their result.json names, e.g. lr_max=0.1,epochs=8")
+	var set settingsFlag
+	fs.Var(&set, "set", "override preset settings by their result.json names, e.g. lr_max=0.1,epochs=8 (may be repeated)")
 	if stop, err := parseSearchFlags(fs, args, nb201search.PresetTable); stop || err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func runNB201Search(args []string) error {
 		return err
 	}
 	cfg.Data = *dataName
-	if err := cfg.Override(*set); err != nil {
+	if err := cfg.Override(set.String()); err != nil {
 		return err
 	}
 	if *out == "" {

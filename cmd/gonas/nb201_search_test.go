@@ -23,6 +23,9 @@ func TestNB201SearchFlags(t *testing.T) {
 		{"--space nb201 --preset huge", "unknown preset"},
 		{"--space nb201 --data mnist", "cifar10"},
 		{"--space nb201 --set nope=1", "override"},
+		// Both --set apply: the first alone would pass, the second alone would say
+		// "then_top 0.2 without then_by".
+		{"--space nb201 --strategy enas --set then_by=ntk --set then_top=0.2", "setting of the zero-cost strategy"},
 	} {
 		err := runSearch(strings.Fields(c.args))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/gonas/gonas/kernels"
 	"github.com/pkg/errors"
@@ -25,4 +26,18 @@ func parseSearchFlags(fs *flag.FlagSet, args []string, presetTable func() string
 		return true, nil
 	}
 	return false, nil
+}
+
+// settingsFlag is a --set flag of name=value pairs that may be given more than once:
+// `--set a=1 --set b=2` means `--set a=1,b=2` (a plain string flag would keep only
+// the last).
+type settingsFlag []string
+
+// String is the pairs of every --set given, comma-separated.
+func (s *settingsFlag) String() string { return strings.Join(*s, ",") }
+
+// Set adds one --set's pairs.
+func (s *settingsFlag) Set(pairs string) error {
+	*s = append(*s, pairs)
+	return nil
 }
