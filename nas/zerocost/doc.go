@@ -32,8 +32,13 @@
 //     the weights (VITA-Group/TENAS, procedures/ntk.py; here each image runs as a
 //     batch of one, so batch norm does not mix the images).
 //
-// A further score, NASWOTPerUnit, is GoNAS's own: NASWOT's kernel divided by the
+// Two further scores are GoNAS's own. NASWOTPerUnit divides NASWOT's kernel by the
 // number of ReLU units, which removes NASWOT's growth with the network's size.
+// StemGrad is minus the log of ‖∂L/∂W_1‖₂, the norm of the cross-entropy gradient of
+// the first weights the network creates (its stem), on the minibatch with batch norm
+// on its statistics: in networks of batch-normalized layers without shortcuts the
+// gradient grows exponentially on its way back to the input [6], and a residual path
+// tempers it. It comes free with grad-norm (same backward pass).
 //
 // "Weights of the convolutions and dense layers" are the trainable variables of
 // rank two or more (kernels and weight matrices, not biases or batch-norm scales).
@@ -56,4 +61,6 @@
 //	    Coefficient of Variation on Gradients", ICLR 2023.
 //	[5] Chen, Gong & Wang, "Neural Architecture Search on ImageNet in Four GPU
 //	    Hours: A Theoretically Inspired Perspective" (TE-NAS), ICLR 2021.
+//	[6] Yang, Pennington, Rao, Sohl-Dickstein & Schoenholz, "A Mean Field Theory
+//	    of Batch Normalization", ICLR 2019.
 package zerocost

@@ -24,16 +24,22 @@ const (
 	// NTK is TE-NAS's trainability score [5]: minus the log of the condition number
 	// of the network's neural tangent kernel on the minibatch's first images.
 	NTK Proxy = "ntk"
+	// StemGrad is a GoNAS score, not from the papers: minus the log of the norm of the
+	// loss gradient at the network's first weights (its stem) on the minibatch, batch
+	// norm on the batch's statistics. Batch norm makes gradients grow with depth on
+	// their way back to the input unless shortcuts carry them [6]; a network whose
+	// stem gradient is smaller has less of that explosion and scores higher.
+	StemGrad Proxy = "stem_grad"
 )
 
 // Proxies lists every proxy, in a fixed order.
-var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit, ZiCo, NTK}
+var Proxies = []Proxy{NASWOT, Synflow, GradNorm, NASWOTPerUnit, ZiCo, NTK, StemGrad}
 
 // Scores holds one score per proxy computed; higher is better for each.
 type Scores map[Proxy]float64
 
-// ParseProxy reads a proxy name ("naswot", "naswot_unit", "synflow", "grad_norm", "zico", "ntk"; "grad-norm" and
-// "gradnorm" are accepted too).
+// ParseProxy reads a proxy name ("naswot", "naswot_unit", "synflow", "grad_norm", "zico", "ntk",
+// "stem_grad"; "grad-norm", "gradnorm" and "stem-grad" are accepted too).
 func ParseProxy(name string) (Proxy, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "naswot":
@@ -48,6 +54,8 @@ func ParseProxy(name string) (Proxy, error) {
 		return ZiCo, nil
 	case "ntk":
 		return NTK, nil
+	case "stem_grad", "stem-grad":
+		return StemGrad, nil
 	}
 	return "", fmt.Errorf("zerocost: unknown proxy %q (have %v)", name, Proxies)
 }

@@ -234,6 +234,16 @@ func (t *tinyNet) gradNormReference(x []float64, labels []int32) float64 {
 	return total
 }
 
+// stemGradReference is minus the log of the norm of the loss gradient of the
+// convolution kernel, the tiny net's first weights, by central differences.
+func (t *tinyNet) stemGradReference(x []float64, labels []int32) float64 {
+	var sq float64
+	for _, v := range numericGrad(t.k, func() float64 { return t.loss(x, labels) }) {
+		sq += v * v
+	}
+	return -math.Log(math.Sqrt(sq))
+}
+
 // zicoReference is ZiCo over the two halves of the batch (n even): per weight, the
 // mean over the halves of |∂L/∂θ| over its population standard deviation, summed per
 // layer, logged and summed; central differences below 1e-8 count as zero gradients.
@@ -416,9 +426,10 @@ func TestScoresMatchFloat64Reference(t *testing.T) {
 		Synflow:  net.synflowReference(),
 		ZiCo:     net.zicoReference(x64, batch.Labels),
 		NTK:      net.ntkReference(x64, batch.Len()),
+		StemGrad: net.stemGradReference(x64, batch.Labels),
 	}
 	want[NASWOTPerUnit] = want[NASWOT] - float64(batch.Len())*math.Log(tinyD+tinyHidden)
-	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9, ZiCo: 1e-3, NTK: 1e-3}
+	tol := map[Proxy]float64{NASWOT: 1e-9, GradNorm: 1e-4, Synflow: 1e-6, NASWOTPerUnit: 1e-9, ZiCo: 1e-3, NTK: 1e-3, StemGrad: 1e-4}
 	for _, p := range Proxies {
 		t.Logf("%s: got %.9g, reference %.9g", p, got[p], want[p])
 		if !closeRel(got[p], want[p], tol[p]) {

@@ -94,8 +94,8 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 		want[q] = true
 	}
 	scores := Scores{}
-	if want[NASWOT] || want[NASWOTPerUnit] || want[GradNorm] {
-		if err := s.scoreOnBatch(m, want[NASWOT] || want[NASWOTPerUnit], want[GradNorm], scores); err != nil {
+	if want[NASWOT] || want[NASWOTPerUnit] || want[GradNorm] || want[StemGrad] {
+		if err := s.scoreOnBatch(m, want[NASWOT] || want[NASWOTPerUnit], want[GradNorm], want[StemGrad], scores); err != nil {
 			return nil, err
 		}
 		if !want[NASWOT] {
@@ -131,8 +131,8 @@ func (s *Scorer) Score(m nas.ImageModel, proxies ...Proxy) (Scores, error) {
 
 // scoreOnBatch runs the minibatch through m once, in training mode (batch norm on the
 // batch's statistics, as the references leave their networks), for NASWOT's kernel and
-// grad-norm's gradient.
-func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Scores) error {
+// the loss gradients of grad-norm and stem-grad.
+func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm, stemGrad bool, scores Scores) error {
 	store := model.NewStore()
 	defer store.Finalize()
 	if err := store.SetRNGStateFromSeed(int64(s.seed)); err != nil {
@@ -152,8 +152,8 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 		if naswot {
 			outs = append(outs, naswotKernel(reluInputs))
 		}
-		if gradNorm {
-			outs = append(outs, gradNormGraph(store, g, logits, labels))
+		if gradNorm || stemGrad {
+			outs = append(outs, lossGradientNorms(store, g, logits, labels, gradNorm, stemGrad)...)
 		}
 		return outs
 	})
@@ -182,6 +182,14 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm bool, scores Sc
 			return errors.Errorf("zerocost: grad-norm is %g", v)
 		}
 		scores[GradNorm] = v
+		i++
+	}
+	if stemGrad {
+		v := tensors.ToScalar[float64](outs[i])
+		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+			return errors.Errorf("zerocost: stem-grad: the loss gradient of the first weights has norm %g", v)
+		}
+		scores[StemGrad] = -math.Log(v)
 	}
 	return nil
 }
