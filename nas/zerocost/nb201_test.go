@@ -1,6 +1,7 @@
 package zerocost
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -57,6 +58,38 @@ func TestNB201ScoresAreDeterministic(t *testing.T) {
 		t.Errorf("another weight seed gave the same scores: %v and %v", first, other)
 	}
 	t.Logf("seed 1: %v; seed 2: %v", first, other)
+}
+
+// TestStemGradOfACellThatIgnoresItsInput: a cell whose edges from the input are all
+// none passes no gradient to the stem; stem-grad calls that the worst score rather
+// than the best (minus the log of 0) or an error.
+func TestStemGradOfACellThatIgnoresItsInput(t *testing.T) {
+	backend := testBackend(t)
+	space, batch := tinyNB201(t, 8, 1)
+	scorer, err := NewScorer(backend, batch, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, wantInf := range map[string]bool{
+		"|none~0|+|none~0|none~1|+|none~0|skip_connect~1|skip_connect~2|":                 true,
+		"|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|": false,
+	} {
+		a, err := space.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := space.ImageModel(a, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := scorer.Score(m, StemGrad)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got := s[StemGrad]; math.IsInf(got, -1) != wantInf || math.IsNaN(got) || math.IsInf(got, 1) {
+			t.Errorf("%s: stem_grad %g, want -Inf: %v", text, got, wantInf)
+		}
+	}
 }
 
 func TestSearchRanksDistinctCandidates(t *testing.T) {

@@ -28,7 +28,9 @@ const (
 	// loss gradient at the network's first weights (its stem) on the minibatch, batch
 	// norm on the batch's statistics. Batch norm makes gradients grow with depth on
 	// their way back to the input unless shortcuts carry them [6]; a network whose
-	// stem gradient is smaller has less of that explosion and scores higher.
+	// stem gradient is smaller has less of that explosion and scores higher. A network
+	// whose stem gets no gradient at all (its input never reaches the logits) scores
+	// -Inf, the worst.
 	StemGrad Proxy = "stem_grad"
 )
 

@@ -186,10 +186,14 @@ func (s *Scorer) scoreOnBatch(m nas.ImageModel, naswot, gradNorm, stemGrad bool,
 	}
 	if stemGrad {
 		v := tensors.ToScalar[float64](outs[i])
-		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
 			return errors.Errorf("zerocost: stem-grad: the loss gradient of the first weights has norm %g", v)
+		case v == 0: // the input never reaches the logits (e.g. a cell of none): the worst score
+			scores[StemGrad] = math.Inf(-1)
+		default:
+			scores[StemGrad] = -math.Log(v)
 		}
-		scores[StemGrad] = -math.Log(v)
 	}
 	return nil
 }
