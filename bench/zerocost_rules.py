@@ -2,12 +2,18 @@
 
 Reads the per-cell CSV that the zero-cost correlation benchmark writes
 (GONAS_ZC_BENCH=1 GONAS_ZC_CELLS=600 GONAS_ZC_CSV=/tmp/zc600.csv
- GONAS_ZC_CORR_PROXIES=naswot,synflow,zico,ntk go test ./nas/zerocost -run TestNB201ProxyCorrelation)
+ GONAS_ZC_CORR_PROXIES=naswot,synflow,ntk,stem_grad go test ./nas/zerocost -run TestNB201ProxyCorrelation)
 and simulates searches: 400 times, 100 of the scored cells drawn at random, the best by a rule
-picked ("-p": the proxy p with its sign flipped), and its cifar10-val accuracy placed among all scored cells (top x%). The test column is
+picked ("-p": the proxy p with its sign flipped), and its cifar10-val accuracy placed among all scored cells (top x%).
+Then the zero-cost strategy's then_by as it runs: 5 × 200 times, 100 rank cells and 100 other
+sampled cells; a sampled cell whose naswot+synflow score (the fraction of rank cells below it, per
+proxy, summed) reaches the rank cells' top then_top is shortlisted, and the shortlist's best by the
+then_by proxy is the pick (the best combined score when none is shortlisted). The test column is
 never read. Usage: python3 bench/zerocost_rules.py /tmp/zc600.csv
 """
+import bisect
 import csv
+import math
 import random
 import sys
 
@@ -44,7 +50,8 @@ def main(path):
     rules = {p: (lambda p: lambda s: [c[p] for c in s])(p) for p in proxies + ["params"]}
     rules["-ntk"] = lambda s: [-c["ntk"] for c in s] if "ntk" in proxies else None
     for combo in (("naswot", "synflow"), ("naswot", "zico"), ("naswot", "synflow", "zico"),
-                  ("naswot", "synflow", "ntk"), ("naswot", "synflow", "-ntk"), ("naswot", "-ntk"), ("synflow", "-ntk")):
+                  ("naswot", "synflow", "ntk"), ("naswot", "synflow", "-ntk"), ("naswot", "-ntk"), ("synflow", "-ntk"),
+                  ("naswot", "synflow", "stem_grad"), ("naswot", "stem_grad"), ("synflow", "stem_grad")):
         if all(p.lstrip("-") in proxies for p in combo):
             rules["rank sum " + "+".join(combo)] = (lambda combo: lambda s: rank_sum(s, combo))(combo)
     if "ntk" in proxies:
@@ -69,6 +76,35 @@ def main(path):
             best = max(range(len(sample)), key=lambda i: score[i])
             tops.append(top_percent(sample[best]["cifar10_val"]))
         print(f"{name:40s} {sum(tops) / len(tops):22.1f} {sum(t <= 10 for t in tops) / len(tops):24.2f}")
+    simulate_then_by(cells, top_percent)
+
+
+def simulate_then_by(cells, top_percent):
+    """The strategy's then_by (see the module comment) for every then-proxy in the CSV."""
+    thens = [t for t in ("-ntk", "stem_grad") if t.lstrip("-") in cells[0]]
+    if not thens:
+        return
+    print("then_by as the strategy runs it: 1,000 searches of 100 cells, gated on 100 rank cells")
+    print(f"{'then_by':12s} {'then_top':>8s} {'pick: mean val top %':>22s} {'P(pick in val top 10%)':>24s}")
+    for then in thens:
+        sign, name = (-1, then[1:]) if then.startswith("-") else (1, then)
+        for then_top in (0.1, 0.15, 0.2, 0.25, 0.3):
+            tops = []
+            for seed in range(5):
+                rng = random.Random(seed)
+                for _ in range(200):
+                    drawn = rng.sample(cells, 200)
+                    rank, sample = drawn[:100], drawn[100:]
+                    refs = {p: sorted(c[p] for c in rank) for p in ("naswot", "synflow")}
+
+                    def combined(c):
+                        return sum(bisect.bisect_left(refs[p], c[p]) / len(rank) for p in refs)
+                    ranked = sorted(combined(c) for c in rank)
+                    gate = ranked[math.ceil((1 - then_top) * len(ranked)) - 1]
+                    short = [c for c in sample if combined(c) >= gate]
+                    pick = max(short, key=lambda c: sign * c[name]) if short else max(sample, key=combined)
+                    tops.append(top_percent(pick["cifar10_val"]))
+            print(f"{then:12s} {then_top:8.2f} {sum(tops) / len(tops):22.1f} {sum(t <= 10 for t in tops) / len(tops):24.2f}")
 
 
 if __name__ == "__main__":
