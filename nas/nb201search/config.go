@@ -93,6 +93,7 @@ type Config struct {
 	// zero-cost (and score_by loss+zero-cost): the proxies whose scores are combined, joined by "+" (e.g.
 	// "naswot+zico", as `--set proxies=naswot+zico` takes it; names as
 	// zerocost.ParseProxy reads them); empty: zerocost.DefaultProxies, naswot+synflow.
+	// The zero-cost strategy's presets set ZeroCostPresetProxies.
 	Proxies string `json:"proxies"`
 	// zero-cost: ThenBy, a proxy whose order a leading "-" reverses (e.g. "-ntk"),
 	// orders the cells whose combined score is in the top ThenTop (0: 0.1) of the
@@ -271,6 +272,14 @@ func presetDefaults(c Config) Config {
 	return c
 }
 
+// ZeroCostPresetProxies are the proxies of the zero-cost strategy's presets: NASWOT,
+// which grows with the network's size and how differently it codes the images, and
+// stem-grad, which is low where batch norm makes the gradient explode on its way to
+// the input and a residual path does not temper it. Chosen on cifar10-val only
+// (BENCHMARKS.md, "Gradient explosion at the stem"); score_by=loss+zero-cost keeps
+// zerocost.DefaultProxies.
+const ZeroCostPresetProxies = "naswot+stem_grad"
+
 // Preset returns the named preset for strategy, with seed.
 func Preset(name, strategy string, seed uint64) (Config, error) {
 	p, ok := presets[name]
@@ -282,6 +291,7 @@ func Preset(name, strategy string, seed uint64) (Config, error) {
 	if strategy == zeroCost {
 		// Nothing to train: one pass of the rank agreement, and random cells as the control.
 		c.Epochs, c.Controls, c.ControlCandidates, c.ScoreBy = 1, 10, 1, ScoreByLoss
+		c.Proxies = ZeroCostPresetProxies
 	}
 	return c, c.Validate()
 }

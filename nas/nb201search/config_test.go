@@ -55,8 +55,13 @@ func TestOverride(t *testing.T) {
 
 func TestZeroCostProxiesSetting(t *testing.T) {
 	c, _ := Preset("short", "zero-cost", 1)
-	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
-		t.Errorf("default proxies %v, %v; want naswot, synflow", p, err)
+	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.StemGrad {
+		t.Errorf("the preset's proxies %v, %v; want naswot, stem_grad", p, err)
+	}
+	// The supernet's score_by=loss+zero-cost keeps zerocost.DefaultProxies.
+	o, _ := Preset("scaled", "oneshot", 1)
+	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
+		t.Errorf("oneshot's proxies %v, %v; want naswot, synflow", p, err)
 	}
 	if err := c.Override("proxies=naswot+zico"); err != nil {
 		t.Fatal(err)

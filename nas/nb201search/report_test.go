@@ -13,7 +13,7 @@ func TestZeroCostReportNamesItsProxies(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ set, want, not string }{
-		{"", "scored by naswot and synflow on 64", "ordered by"},
+		{"", "scored by naswot and stem_grad on 64", "ordered by"},
 		{"proxies=naswot+zico+ntk,then_by=-ntk,then_top=0.2", "scored by naswot, zico and ntk on 64", ""},
 	} {
 		cfg := cfg

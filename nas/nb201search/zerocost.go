@@ -18,7 +18,7 @@ const zeroCost = "zero-cost"
 const zeroCostBatch = 64
 
 // zeroCostStrategy scores architectures at initialisation with zero-cost proxies
-// (Config.Proxies; by default zerocost.DefaultProxies, NASWOT and synflow) on the
+// (Config.Proxies: the presets' ZeroCostPresetProxies, NASWOT and stem-grad) on the
 // benchmark's own network (C = 16, N = 5) instead of a trained supernet, so no
 // training step runs. The score of a cell is the sum, over the proxies, of the
 // fraction of the fixed rank cells it scores above: zerocost.Search's rank sum measured against one fixed
