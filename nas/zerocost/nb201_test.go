@@ -26,6 +26,18 @@ func tinyNB201(t *testing.T, batchSize int, seed uint64) (*cells.NB201, *data.Ba
 	return space, b
 }
 
+// tinyNB201Scorer is tinyNB201's space and a scorer of its minibatch, its weights
+// drawn with weightSeed.
+func tinyNB201Scorer(t *testing.T, batchSize int, batchSeed, weightSeed uint64) (*cells.NB201, *Scorer) {
+	t.Helper()
+	space, batch := tinyNB201(t, batchSize, batchSeed)
+	scorer, err := NewScorer(testBackend(t), batch, 10, weightSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return space, scorer
+}
+
 func TestNB201ScoresAreDeterministic(t *testing.T) {
 	backend := testBackend(t)
 	space, batch := tinyNB201(t, 8, 1)
@@ -64,12 +76,7 @@ func TestNB201ScoresAreDeterministic(t *testing.T) {
 // none passes no gradient to the stem; stem-grad calls that the worst score rather
 // than the best (minus the log of 0) or an error.
 func TestStemGradOfACellThatIgnoresItsInput(t *testing.T) {
-	backend := testBackend(t)
-	space, batch := tinyNB201(t, 8, 1)
-	scorer, err := NewScorer(backend, batch, 10, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	space, scorer := tinyNB201Scorer(t, 8, 1, 1)
 	for text, wantInf := range map[string]bool{
 		"|none~0|+|none~0|none~1|+|none~0|skip_connect~1|skip_connect~2|":                 true,
 		"|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|": false,
@@ -93,12 +100,7 @@ func TestStemGradOfACellThatIgnoresItsInput(t *testing.T) {
 }
 
 func TestSearchRanksDistinctCandidates(t *testing.T) {
-	backend := testBackend(t)
-	space, batch := tinyNB201(t, 6, 2)
-	scorer, err := NewScorer(backend, batch, 10, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	space, scorer := tinyNB201Scorer(t, 6, 2, 1)
 	cfg := SearchConfig{Samples: 6, Proxies: []Proxy{NASWOT, Synflow}, Seed: 4}
 	res, err := Search(space, scorer, cfg)
 	if err != nil {

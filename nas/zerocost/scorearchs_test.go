@@ -10,12 +10,7 @@ import (
 // ScoreArchs gives each architecture, in order, the scores Scorer.Score gives its
 // network alone; ProxyColumn reads one proxy's scores out, NaN where it is missing.
 func TestScoreArchsMatchesScoreOneByOne(t *testing.T) {
-	backend := testBackend(t)
-	space, batch := tinyNB201(t, 6, 5)
-	scorer, err := NewScorer(backend, batch, 10, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	space, scorer := tinyNB201Scorer(t, 6, 5, 3)
 	archs, err := sampleDistinct(space, 3, 11)
 	if err != nil {
 		t.Fatal(err)
