@@ -14,7 +14,11 @@ import (
 //     stem); the score is minus its log (Scorer.scoreOnBatch).
 func lossGradientNorms(store *model.Store, g *Graph, logits, labels *Node, gradNorm, stemGrad bool) []*Node {
 	l := loss.SparseCategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
-	nodes := weightNodes(store, g, GradNorm)
+	proxy := GradNorm
+	if !gradNorm {
+		proxy = StemGrad // named in the refusal of a network without weights
+	}
+	nodes := weightNodes(store, g, proxy)
 	if !gradNorm {
 		nodes = nodes[:1] // the stem's gradient only
 	}
