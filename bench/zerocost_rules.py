@@ -82,7 +82,7 @@ def main(path):
 def simulate_then_by(cells, top_percent):
     """The strategy's then_by (see the module comment) for every then-proxy in the CSV."""
     thens = [t for t in ("-ntk", "stem_grad") if t.lstrip("-") in cells[0]]
-    if not thens:
+    if not thens or not all(p in cells[0] for p in ("naswot", "synflow")):
         return
     print("then_by as the strategy runs it: 1,000 searches of 100 cells, gated on 100 rank cells")
     print(f"{'then_by':12s} {'then_top':>8s} {'pick: mean val top %':>22s} {'P(pick in val top 10%)':>24s}")

@@ -101,6 +101,22 @@ type Config struct {
 	// the combined score alone.
 	ThenBy  string  `json:"then_by,omitempty"`
 	ThenTop float64 `json:"then_top,omitempty"`
+	// zero-cost (and score_by loss+zero-cost): ProxyImages random training images
+	// make the proxies' minibatch (0: 64, what runs from before the setting used).
+	// The zero-cost strategy's presets set ZeroCostPresetImages.
+	ProxyImages int `json:"proxy_images,omitempty"`
+}
+
+// defaultProxyImages is the proxies' minibatch when Config.ProxyImages is 0: 64
+// images, as measured in BENCHMARKS.md "Zero-cost evaluators on NAS-Bench-201".
+const defaultProxyImages = 64
+
+// ProxyBatch is the number of images in the zero-cost proxies' minibatch.
+func (c *Config) ProxyBatch() int {
+	if c.ProxyImages == 0 {
+		return defaultProxyImages
+	}
+	return c.ProxyImages
 }
 
 // Network is the supernet's skeleton for 32×32 RGB images.
@@ -154,6 +170,13 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := c.ThenProxy(); err != nil {
 		return err
+	}
+	switch {
+	case c.ProxyImages == 0:
+	case c.Strategy != zeroCost && c.ScoreBy != ScoreByLossAndZeroCost:
+		return errors.Errorf("nb201search: proxy_images %d is a setting of the zero-cost strategy or of score_by=%s, not of %s", c.ProxyImages, ScoreByLossAndZeroCost, c.Strategy)
+	case c.ProxyImages < 2:
+		return errors.Errorf("nb201search: proxy_images %d: the proxies compare images with each other; give at least 2", c.ProxyImages)
 	}
 	return nil
 }
@@ -280,6 +303,12 @@ func presetDefaults(c Config) Config {
 // zerocost.DefaultProxies.
 const ZeroCostPresetProxies = "naswot+stem_grad"
 
+// ZeroCostPresetImages is the zero-cost strategy's presets' proxy minibatch: 32
+// images. stem-grad's backward pass holds the activations of every image, and on
+// cifar10-val 32 images pick as well as 64 (BENCHMARKS.md, "Gradient explosion at
+// the stem": 32 images, for the main job's memory).
+const ZeroCostPresetImages = 32
+
 // Preset returns the named preset for strategy, with seed.
 func Preset(name, strategy string, seed uint64) (Config, error) {
 	p, ok := presets[name]
@@ -291,7 +320,7 @@ func Preset(name, strategy string, seed uint64) (Config, error) {
 	if strategy == zeroCost {
 		// Nothing to train: one pass of the rank agreement, and random cells as the control.
 		c.Epochs, c.Controls, c.ControlCandidates, c.ScoreBy = 1, 10, 1, ScoreByLoss
-		c.Proxies = ZeroCostPresetProxies
+		c.Proxies, c.ProxyImages = ZeroCostPresetProxies, ZeroCostPresetImages
 	}
 	return c, c.Validate()
 }

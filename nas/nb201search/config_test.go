@@ -161,3 +161,32 @@ func TestOverrideSetsSettingsOmittedWhenEmpty(t *testing.T) {
 		t.Errorf("then_by on oneshot: %v, want an error naming the zero-cost strategy", err)
 	}
 }
+
+// The zero-cost presets score on 32 images; proxy_images sets the minibatch where
+// proxies are computed and is refused elsewhere.
+func TestProxyImagesSetting(t *testing.T) {
+	z, _ := Preset("short", "zero-cost", 1)
+	if z.ProxyBatch() != ZeroCostPresetImages || ZeroCostPresetImages != 32 {
+		t.Errorf("the zero-cost preset's proxy minibatch is %d, want 32", z.ProxyBatch())
+	}
+	if err := z.Override("proxy_images=64"); err != nil || z.ProxyBatch() != 64 {
+		t.Errorf("proxy_images=64: %v, minibatch %d", err, z.ProxyBatch())
+	}
+	for _, bad := range []string{"proxy_images=1", "proxy_images=-3"} {
+		d := z
+		if err := d.Override(bad); err == nil || !strings.Contains(err.Error(), "proxy_images") {
+			t.Errorf("override %q: %v, want an error naming proxy_images", bad, err)
+		}
+	}
+	o, _ := Preset("scaled", "oneshot", 1) // score_by=loss+zero-cost: its proxies keep 64 images
+	if o.ProxyBatch() != 64 {
+		t.Errorf("scaled oneshot's proxy minibatch is %d, want 64", o.ProxyBatch())
+	}
+	if err := o.Override("proxy_images=32"); err != nil || o.ProxyBatch() != 32 {
+		t.Errorf("proxy_images=32 with score_by=loss+zero-cost: %v, minibatch %d", err, o.ProxyBatch())
+	}
+	e, _ := Preset("short", "enas", 1)
+	if err := e.Override("proxy_images=32"); err == nil || !strings.Contains(err.Error(), "proxy_images") {
+		t.Errorf("proxy_images on short enas (scored by the loss): %v, want an error naming proxy_images", err)
+	}
+}

@@ -12,7 +12,7 @@ const proxyStream = 0x2e60
 // loadProxyData reads, of the data set at path (see LoadData), only the zero-cost
 // proxies' minibatch of cfg's seed: the images LoadData followed by proxyBatch
 // would give, through the same chain of indices (NB201's train half, the sample
-// of cfg.TrainImages, zeroCostBatch random images of it), and with the same
+// of cfg.TrainImages, cfg.ProxyBatch() random images of it), and with the same
 // checks of the split's sizes; the other images are never decoded.
 func loadProxyData(cfg *Config, path string) (*Data, error) {
 	proxy, err := data.LoadNormalizedTrainSubset(cfg.Data, path, func(n int) ([]int, error) {
@@ -25,7 +25,7 @@ func loadProxyData(cfg *Config, path string) (*Data, error) {
 		if err := checkSizes(cfg, len(train), len(valid), len(score)); err != nil {
 			return nil, err
 		}
-		idx, err := zerocost.SampleIndices(len(train), zeroCostBatch, subSeed(cfg.Seed, proxyStream))
+		idx, err := zerocost.SampleIndices(len(train), cfg.ProxyBatch(), subSeed(cfg.Seed, proxyStream))
 		if err != nil {
 			return nil, err
 		}
@@ -50,12 +50,12 @@ func pickFrom(positions, idx []int) []int {
 	return out
 }
 
-// proxyBatch is the zero-cost proxies' minibatch of the run of seed:
-// zeroCostBatch random images of Train, or Proxy, which loadProxyData filled with
-// those same images.
-func (d *Data) proxyBatch(seed uint64) (*data.Batch, error) {
+// proxyBatch is the zero-cost proxies' minibatch of the run of cfg:
+// cfg.ProxyBatch() random images of Train, or Proxy, which loadProxyData filled
+// with those same images.
+func (d *Data) proxyBatch(cfg *Config) (*data.Batch, error) {
 	if d.Proxy == nil {
-		return zerocost.SampleBatch(d.Train, zeroCostBatch, subSeed(seed, proxyStream))
+		return zerocost.SampleBatch(d.Train, cfg.ProxyBatch(), subSeed(cfg.Seed, proxyStream))
 	}
 	idx := make([]int, d.Proxy.Len())
 	for i := range idx {

@@ -54,7 +54,8 @@ func TestLoadProxyDataMatchesLoadData(t *testing.T) {
 	dir := writeIDFolder(t, 20) // 200 training images: halves of 100
 	for _, trainImages := range []int{0, 80} {
 		for seed := uint64(1); seed <= 4; seed++ {
-			cfg := Config{Data: "cifar10", Seed: seed, TrainImages: trainImages, ScoreImages: 32, BatchSize: 32}
+			proxyImages := []int{0, 32, 0, 17}[seed-1] // 0: the default, 64
+			cfg := Config{Data: "cifar10", Seed: seed, TrainImages: trainImages, ScoreImages: 32, BatchSize: 32, ProxyImages: proxyImages}
 			eager, err := LoadData(&cfg, dir)
 			if err != nil {
 				t.Fatal(err)
@@ -63,18 +64,21 @@ func TestLoadProxyDataMatchesLoadData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if lazy.Train != nil || lazy.Valid != nil || lazy.Score != nil || lazy.Proxy.Len() != zeroCostBatch {
-				t.Fatalf("loadProxyData: %+v, want only a proxy minibatch of %d", lazy, zeroCostBatch)
+			if lazy.Train != nil || lazy.Valid != nil || lazy.Score != nil || lazy.Proxy.Len() != cfg.ProxyBatch() {
+				t.Fatalf("loadProxyData: %+v, want only a proxy minibatch of %d", lazy, cfg.ProxyBatch())
 			}
-			want, err := eager.proxyBatch(seed)
+			if want := map[int]int{0: 64, 32: 32, 17: 17}[proxyImages]; cfg.ProxyBatch() != want {
+				t.Fatalf("proxy_images %d: a minibatch of %d, want %d", proxyImages, cfg.ProxyBatch(), want)
+			}
+			want, err := eager.proxyBatch(&cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := lazy.proxyBatch(seed)
+			got, err := lazy.proxyBatch(&cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			what := fmt.Sprintf("train images %d, seed %d", trainImages, seed)
+			what := fmt.Sprintf("train images %d, seed %d, proxy images %d", trainImages, seed, proxyImages)
 			if fmt.Sprint(got.Labels) != fmt.Sprint(want.Labels) || len(got.Images) != len(want.Images) {
 				t.Fatalf("%s: labels %v, want %v", what, got.Labels, want.Labels)
 			}

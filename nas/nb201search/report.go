@@ -52,7 +52,7 @@ func Report(res *Result, history []EpochRecord, all []float64) ([]byte, error) {
 	if res.Strategy == "zero-cost" {
 		fmt.Fprintf(&b, "<p>No supernet is trained: every cell is the benchmark's network (C = 16, N = 5) at initialisation, scored by %s on %d training images; "+
 			"its score is the sum over the proxies of the fraction of the %d reference cells (the rank set) scoring below it.%s The reference cells were scored before the times below.</p>\n",
-			esc(proxyNames(cfg)), zeroCostBatch, cfg.RankCells, esc(thenByText(cfg)))
+			esc(proxyNames(cfg)), cfg.ProxyBatch(), cfg.RankCells, esc(thenByText(cfg)))
 	}
 	if res.Strategy != "zero-cost" {
 		by := cfg.ScoreBy

@@ -13,8 +13,8 @@ func TestZeroCostReportNamesItsProxies(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ set, want, not string }{
-		{"", "scored by naswot and stem_grad on 64", "ordered by"},
-		{"proxies=naswot+zico+ntk,then_by=-ntk,then_top=0.2", "scored by naswot, zico and ntk on 64", ""},
+		{"", "scored by naswot and stem_grad on 32", "ordered by"},
+		{"proxies=naswot+zico+ntk,then_by=-ntk,then_top=0.2,proxy_images=48", "scored by naswot, zico and ntk on 48", ""},
 	} {
 		cfg := cfg
 		if err := cfg.Override(c.set); err != nil {

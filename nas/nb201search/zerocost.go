@@ -13,10 +13,6 @@ import (
 // zeroCost is the zero-cost strategy's name.
 const zeroCost = "zero-cost"
 
-// zeroCostBatch is the minibatch the proxies see (64 images, as measured in
-// BENCHMARKS.md "Zero-cost evaluators on NAS-Bench-201").
-const zeroCostBatch = 64
-
 // zeroCostStrategy scores architectures at initialisation with zero-cost proxies
 // (Config.Proxies: the presets' ZeroCostPresetProxies, NASWOT and stem-grad) on the
 // benchmark's own network (C = 16, N = 5) instead of a trained supernet, so no
@@ -50,7 +46,7 @@ func newZeroCostStrategy(s *Search) (Strategy, error) { return newZeroCostScorer
 // later score is a fraction of (the zero-cost strategy's, and the zero-cost half
 // of the score "loss+zero-cost").
 func newZeroCostScorer(s *Search) (*zeroCostStrategy, error) {
-	b, err := s.data.proxyBatch(s.cfg.Seed)
+	b, err := s.data.proxyBatch(&s.cfg)
 	if err != nil {
 		return nil, err
 	}

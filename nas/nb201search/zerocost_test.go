@@ -63,7 +63,7 @@ func TestZeroCostStrategy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lazy.Close()
-	if ld := lazy.Data(); ld.Train != nil || ld.Proxy == nil || ld.Proxy.Len() != zeroCostBatch {
+	if ld := lazy.Data(); ld.Train != nil || ld.Proxy == nil || ld.Proxy.Len() != cfg.ProxyBatch() {
 		t.Fatalf("lazy search data %+v: want only the proxy minibatch", ld)
 	}
 	lres, err := lazy.Run(context.Background())
