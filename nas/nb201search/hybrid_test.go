@@ -21,14 +21,27 @@ func TestHybridScore(t *testing.T) {
 		{10, 0 + 0.75},      // higher than all
 	} {
 		got, err := s.hybridScore(a, measure{accuracy: 0.3, loss: c.loss})
-		if err != nil || math.Abs(got-c.want) > 1e-12 {
-			t.Errorf("loss %v: %v (%v), want %v", c.loss, got, err, c.want)
+		if want := c.want + 1e-6/(1+c.loss); err != nil || math.Abs(got-want) > 1e-12 {
+			t.Errorf("loss %v: %v (%v), want %v", c.loss, got, err, want)
+		}
+	}
+	// Two cells above every reference loss and with the same proxies' part tie on
+	// the fractions; the lower loss scores higher, and still below a cell one step up.
+	low, _ := s.hybridScore(a, measure{loss: 0.2})
+	high, _ := s.hybridScore(a, measure{loss: 0.9})
+	if !(low > high && high > 1.75 && low < 1.75+0.005) {
+		t.Errorf("scores %v (loss 0.2) and %v (loss 0.9): want both in (1.75, 1.755), the lower loss higher", low, high)
+	}
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		if got := lossTieBreak(bad); got != 0 {
+			t.Errorf("tie-break of loss %v: %v, want 0", bad, got)
 		}
 	}
 }
 
 // A tiny oneshot search scored by loss+zero-cost: every fixed cell's final score
-// is its loss's rank plus the proxies' over 2, so in [0, 2], and the pick's score
+// is its loss's rank plus the proxies' over 2 (and the loss's tie-break), so in
+// [0, 2 + 1e-6], and the pick's score
 // is its own.
 func TestHybridSearchEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -59,9 +72,9 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 				ties++
 			}
 		}
-		want := (below+ties/2)/float64(len(losses)) + zc/2
-		if math.Abs(c.Score-want) > 1e-12 || c.Score < 0 || c.Score > 2 {
-			t.Errorf("cell %s: score %v, want %v in [0, 2]", c.Arch, c.Score, want)
+		want := (below+ties/2)/float64(len(losses)) + zc/2 + lossTieBreak(-losses[i])
+		if math.Abs(c.Score-want) > 1e-12 || c.Score < 0 || c.Score > 2+1e-6 {
+			t.Errorf("cell %s: score %v, want %v in [0, 2 + 1e-6]", c.Arch, c.Score, want)
 		}
 	}
 	pick, err := s.Space().Parse(res.Arch)
@@ -114,7 +127,7 @@ func TestRewardByScoreIsTheScoreOnTheMinibatch(t *testing.T) {
 	}
 	s.refLoss = []float64{-loss - 1, -loss - 0.5, -loss + 1} // the cell's loss is below two of three
 	s.prior = &zeroCostStrategy{proxies: []zerocost.Proxy{zerocost.NASWOT, zerocost.Synflow}, cache: map[string]float64{a.String(): 0.5}}
-	if got, want := reward(RewardByScore), 2.0/3+0.25; math.Abs(got-want) > 1e-12 {
+	if got, want := reward(RewardByScore), 2.0/3+0.25+lossTieBreak(loss); math.Abs(got-want) > 1e-12 {
 		t.Errorf("reward by score (loss+zero-cost) %v, want %v", got, want)
 	}
 }
