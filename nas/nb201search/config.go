@@ -304,9 +304,9 @@ func presetDefaults(c Config) Config {
 const ZeroCostPresetProxies = "naswot+stem_grad"
 
 // ZeroCostPresetImages is the zero-cost strategy's presets' proxy minibatch: 32
-// images. stem-grad's backward pass holds the activations of every image, and on
-// cifar10-val 32 images pick as well as 64 (BENCHMARKS.md, "Gradient explosion at
-// the stem": 32 images, for the main job's memory).
+// images. stem-grad's backward pass holds the activations of every image, and in
+// the simulation on cifar10-val 32 images pick at least as well as 64
+// (BENCHMARKS.md, "The proxies on 32 images: the main job's memory").
 const ZeroCostPresetImages = 32
 
 // Preset returns the named preset for strategy, with seed.

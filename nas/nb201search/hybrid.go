@@ -18,8 +18,9 @@ import (
 // that the proxies miss, the proxies see the depth of convolutions that a young
 // supernet does not reward. Cells tied on those fractions are ordered by their
 // loss (lossTieBreak): every cell that beats all the rank cells on the loss and on
-// each proxy would otherwise score 2, and a controller rewarded by the score
-// gathers exactly there (BENCHMARKS.md, "ENAS at the scaled preset", reward_by=score).
+// each proxy would otherwise score 2, the first of them scored would be kept, and
+// a controller rewarded by the score gathers there (BENCHMARKS.md, "ENAS at the
+// scaled preset", reward_by=score).
 func (s *Search) hybridScore(a nas.Arch, m measure) (float64, error) {
 	if s.refLoss == nil {
 		ref := make([]float64, len(s.rankSet))
