@@ -42,9 +42,9 @@ func (s *Search) hybridScore(a nas.Arch, m measure) (float64, error) {
 }
 
 // lossTieBreak is in (0, 1e-6], larger for a lower loss (0 for a loss that is not
-// finite). It is below every step of the fractions it is added to (1/RankCells and
-// 1/(RankCells·proxies): 0.005 at the presets' 100 rank cells and 2 proxies), so
-// it only orders cells that tie on them.
+// finite). It is below every step of the fractions it is added to (a tie counts
+// half, so 1/(2·RankCells) and 1/(2·RankCells·proxies): 0.0025 at the presets' 100
+// rank cells and 2 proxies), so it only orders cells that tie on them.
 func lossTieBreak(loss float64) float64 {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return 0
