@@ -1,7 +1,9 @@
 package nb201search
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/gonas/gonas/nas"
@@ -75,6 +77,34 @@ func TestHybridSearchEndToEnd(t *testing.T) {
 		want := (below+ties/2)/float64(len(losses)) + zc/2 + lossTieBreak(-losses[i])
 		if math.Abs(c.Score-want) > 1e-12 || c.Score < 0 || c.Score > 2+1e-6 {
 			t.Errorf("cell %s: score %v, want %v in [0, 2 + 1e-6]", c.Arch, c.Score, want)
+		}
+		if c.Loss == nil || *c.Loss != -losses[i] || c.Accuracy == nil {
+			t.Errorf("cell %s: written loss %v, accuracy %v; want loss %v", c.Arch, c.Loss, c.Accuracy, -losses[i])
+		}
+	}
+	// The written measures give the score again, with no network run: what
+	// another combination of them is computed from.
+	proxyRef := map[string][]float64{}
+	var lossRef []float64
+	for _, c := range res.Final.Cells {
+		if len(c.Proxies) != 2 {
+			t.Fatalf("cell %s: proxies %v, want naswot and synflow", c.Arch, c.Proxies)
+		}
+		for p, v := range c.Proxies {
+			proxyRef[p] = append(proxyRef[p], v)
+		}
+		lossRef = append(lossRef, -*c.Loss)
+	}
+	for _, ref := range append(slices.Collect(maps.Values(proxyRef)), lossRef) {
+		slices.Sort(ref)
+	}
+	for _, c := range res.Final.Cells {
+		again := fractionBelow(lossRef, -*c.Loss) + lossTieBreak(*c.Loss)
+		for p, v := range c.Proxies {
+			again += fractionBelow(proxyRef[p], v) / 2
+		}
+		if math.Abs(again-c.Score) > 1e-12 {
+			t.Errorf("cell %s: score %v, %v from its written loss and proxies", c.Arch, c.Score, again)
 		}
 	}
 	pick, err := s.Space().Parse(res.Arch)

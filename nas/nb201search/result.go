@@ -121,13 +121,20 @@ type FinalAgreement struct {
 	Cells     []ScoredCell `json:"cells,omitempty"`
 }
 
-// ScoredCell is one fixed cell of the rank agreement: its final score and its
-// table accuracies (cifar10, percent).
+// ScoredCell is one fixed cell of the rank agreement: its final score, what the
+// score was made of, and its table accuracies (cifar10, percent). Loss and
+// Accuracy are its measures with the final shared weights (strategies that train a
+// supernet); Proxies are its raw zero-cost scores at initialisation (the zero-cost
+// strategy and score_by loss+zero-cost). With them another combination of the
+// same measures can be ranked against the table without running the search again.
 type ScoredCell struct {
-	Arch  string  `json:"arch"`
-	Score float64 `json:"score"`
-	Val   float64 `json:"cifar10_val"`
-	Test  float64 `json:"cifar10_test"`
+	Arch     string             `json:"arch"`
+	Score    float64            `json:"score"`
+	Loss     *float64           `json:"loss,omitempty"`
+	Accuracy *float64           `json:"accuracy,omitempty"`
+	Proxies  map[string]float64 `json:"proxies,omitempty"`
+	Val      float64            `json:"cifar10_val"`
+	Test     float64            `json:"cifar10_test"`
 }
 
 // Result is result.json.

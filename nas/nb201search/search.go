@@ -48,6 +48,7 @@ type Search struct {
 	prior              *zeroCostStrategy  // score_by loss+zero-cost: the proxies' half of the score
 	refLoss            []float64          // score_by loss+zero-cost: the rank cells' losses now, sorted
 	rankScores         []float64          // the rank set's scores after the last epoch
+	rankMeasures       []measure          // with shared weights: the rank set's measures after the last epoch
 	history            []EpochRecord
 	seconds            float64
 	trainLoss, trainOK float64
@@ -401,7 +402,12 @@ func (s *Search) rankAgreement(rec *EpochRecord) error {
 			rec.TauValByAccuracy = nanToZero(byAcc.KendallTau)
 		}
 	}
-	s.rankScores = scores
+	s.rankScores, s.rankMeasures = scores, nil
+	if !scorer {
+		for _, a := range s.rankSet {
+			s.rankMeasures = append(s.rankMeasures, s.measures[a.String()])
+		}
+	}
 	rec.RankCells = len(scores)
 	for _, v := range scores {
 		rec.ScoreMean += v / float64(len(scores))
@@ -452,7 +458,12 @@ func (s *Search) finish(ctx context.Context, start time.Time) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			res.Final.Cells = append(res.Final.Cells, ScoredCell{Arch: text, Score: v, Val: s.rankVal[i], Test: s.rankTest[i]})
+			c := ScoredCell{Arch: text, Score: v, Val: s.rankVal[i], Test: s.rankTest[i], Proxies: s.rankProxies(i)}
+			if i < len(s.rankMeasures) {
+				m := s.rankMeasures[i]
+				c.Loss, c.Accuracy = &m.loss, &m.accuracy
+			}
+			res.Final.Cells = append(res.Final.Cells, c)
 		}
 	}
 	res.SearchSeconds = s.seconds

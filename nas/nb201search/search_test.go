@@ -106,6 +106,11 @@ func checkResult(t *testing.T, out string, res *Result, table *cells.NB201Table,
 			t.Errorf("cell %s: table %+v (%v), result has val %v test %v", c.Arch, acc, err, c.Val, c.Test)
 		}
 		scores, val = append(scores, c.Score), append(val, c.Val)
+		// Every strategy here trains a supernet and scores by it alone: the cell's
+		// measures are written, and no proxy.
+		if c.Loss == nil || c.Accuracy == nil || *c.Accuracy < 0 || *c.Accuracy > 1 || c.Proxies != nil {
+			t.Errorf("cell %s: loss %v, accuracy %v, proxies %v; want the measures and no proxy", c.Arch, c.Loss, c.Accuracy, c.Proxies)
+		}
 	}
 	if got, err := nas.CompareRanks(scores, val); err != nil || math.Abs(nanToZero(got.KendallTau)-r.Final.TauVal) > 1e-12 {
 		t.Errorf("τ of the written cells %v (%v), final_agreement says %v", got.KendallTau, err, r.Final.TauVal)

@@ -31,6 +31,7 @@ type zeroCostStrategy struct {
 	net     *cells.NB201
 	proxies []zerocost.Proxy
 	ref     map[zerocost.Proxy][]float64 // the rank cells' scores, sorted
+	rankRaw []zerocost.Scores            // the rank cells' scores, in the rank set's order
 	cache   map[string]float64
 
 	then     zerocost.Proxy // Config.ThenBy's proxy, or ""
@@ -73,6 +74,7 @@ func newZeroCostScorer(s *Search) (*zeroCostStrategy, error) {
 		bar.Update(i+1, "")
 	}
 	bar.Done()
+	z.rankRaw = raw
 	for _, p := range z.proxies {
 		sort.Float64s(z.ref[p])
 	}
@@ -208,3 +210,24 @@ func (z *zeroCostStrategy) EndEpoch(*Search, int, *EpochRecord) error { return n
 
 // Pick is the best-scored of Candidates random cells.
 func (z *zeroCostStrategy) Pick(s *Search) (Pick, error) { return s.RandomSearch(0x91c4) }
+
+// rankProxies are the raw proxy scores of the i-th rank cell, by proxy name (with
+// the ThenBy proxy where the cell was shortlisted), or nil where no proxy scores
+// the cells.
+func (s *Search) rankProxies(i int) map[string]float64 {
+	z := s.prior
+	if zs, ok := s.strategy.(*zeroCostStrategy); ok {
+		z = zs
+	}
+	if z == nil || i >= len(z.rankRaw) {
+		return nil
+	}
+	out := map[string]float64{}
+	for p, v := range z.rankRaw[i] {
+		out[string(p)] = v
+	}
+	if v, ok := z.thenMemo[s.rankSet[i].String()]; ok { // a shortlisted cell's ThenBy proxy
+		out[string(z.then)] = z.thenSign * v
+	}
+	return out
+}

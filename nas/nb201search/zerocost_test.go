@@ -3,6 +3,7 @@ package nb201search
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,29 @@ func TestZeroCostStrategy(t *testing.T) {
 	again, err := s.Evaluate(a)
 	if err != nil || again != res.Pick.Score || again < 0 || again > 2 {
 		t.Errorf("pick score %v, again %v (%v): want the same, in [0, 2] (two proxies)", res.Pick.Score, again, err)
+	}
+	// Each rank cell's raw proxies are written, and give its score again; no
+	// supernet measures it.
+	proxies, err := cfg.ZeroCostProxies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Final.Cells {
+		if c.Loss != nil || c.Accuracy != nil || len(c.Proxies) != len(proxies) {
+			t.Fatalf("cell %s: loss %v, accuracy %v, proxies %v: want %v only", c.Arch, c.Loss, c.Accuracy, c.Proxies, proxies)
+		}
+		again := 0.0
+		for _, p := range proxies {
+			var ref []float64
+			for _, o := range res.Final.Cells {
+				ref = append(ref, o.Proxies[string(p)])
+			}
+			slices.Sort(ref)
+			again += fractionBelow(ref, c.Proxies[string(p)])
+		}
+		if again != c.Score {
+			t.Errorf("cell %s: score %v, %v from its written proxies", c.Arch, c.Score, again)
+		}
 	}
 
 	// Given no Data, the search loads only the proxies' minibatch and finds the same;
