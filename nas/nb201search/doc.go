@@ -47,7 +47,10 @@
 // initialisation weighing alike (hybridScore; it ranks the table's cells best,
 // BENCHMARKS.md). After
 // the last epoch, result.json keeps the fixed cells' scores beside their table
-// accuracies (FinalAgreement.Cells), and report.html plots them.
+// accuracies (FinalAgreement.Cells), and report.html plots them. Each cell also
+// carries what its score was made of — its loss and accuracy with the final shared
+// weights, its raw proxies at initialisation — so another combination of them can
+// be ranked against the table from the file alone.
 //
 // Outputs in Options.Out: result.json (Result: the pick's NB201 string under
 // "arch", its table accuracies, rank and percentile, the control's picks, the
