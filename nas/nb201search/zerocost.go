@@ -213,7 +213,9 @@ func (z *zeroCostStrategy) Pick(s *Search) (Pick, error) { return s.RandomSearch
 
 // rankProxies are the raw proxy scores of the i-th rank cell, by proxy name (with
 // the ThenBy proxy where the cell was shortlisted), or nil where no proxy scores
-// the cells.
+// the cells. A score that is not finite is left out: JSON has no ±∞, and NASWOT is
+// −∞ for a cell whose activation codes make a singular kernel (so a NASWOT
+// missing from a cell means the lowest score).
 func (s *Search) rankProxies(i int) map[string]float64 {
 	z := s.prior
 	if zs, ok := s.strategy.(*zeroCostStrategy); ok {
@@ -224,9 +226,11 @@ func (s *Search) rankProxies(i int) map[string]float64 {
 	}
 	out := map[string]float64{}
 	for p, v := range z.rankRaw[i] {
-		out[string(p)] = v
+		if finite(v) {
+			out[string(p)] = v
+		}
 	}
-	if v, ok := z.thenMemo[s.rankSet[i].String()]; ok { // a shortlisted cell's ThenBy proxy
+	if v, ok := z.thenMemo[s.rankSet[i].String()]; ok && finite(v) { // a shortlisted cell's ThenBy proxy
 		out[string(z.then)] = z.thenSign * v
 	}
 	return out

@@ -2,12 +2,16 @@ package nb201search
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gonas/gonas/cells"
+	"github.com/gonas/gonas/nas"
+	"github.com/gonas/gonas/nas/zerocost"
 )
 
 // The zero-cost strategy trains nothing, scores cells in [0, number of proxies],
@@ -160,5 +164,23 @@ func TestZeroCostThenByOrdersTheShortlist(t *testing.T) {
 				t.Errorf("shortlisted cells: -ntk %.4f < %.4f but scores %.3f >= %.3f", short[i].then, short[j].then, short[i].score, short[j].score)
 			}
 		}
+	}
+}
+
+// A rank cell's proxies that are not finite (NASWOT's −∞) are left out of
+// result.json, which JSON could not hold otherwise; its finite ones stay.
+func TestRankProxiesLeaveOutScoresThatAreNotFinite(t *testing.T) {
+	a := nas.Arch{Space: "nb201", Choices: []int{0, 0, 0, 0, 0, 0}}
+	s := &Search{rankSet: []nas.Arch{a}, prior: &zeroCostStrategy{
+		rankRaw: []zerocost.Scores{{zerocost.NASWOT: math.Inf(-1), zerocost.Synflow: math.NaN(), zerocost.StemGrad: 0.5}}}}
+	got := s.rankProxies(0)
+	if !reflect.DeepEqual(got, map[string]float64{string(zerocost.StemGrad): 0.5}) {
+		t.Errorf("proxies %v, want stem_grad alone", got)
+	}
+	if _, err := json.Marshal(Result{Final: FinalAgreement{Cells: []ScoredCell{{Arch: "a", Proxies: got}}}}); err != nil {
+		t.Error(err)
+	}
+	if s.rankProxies(1) != nil || (&Search{}).rankProxies(0) != nil {
+		t.Error("proxies for a cell no proxy scored")
 	}
 }
