@@ -2,6 +2,7 @@ package nb201search
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -22,6 +23,13 @@ func TestPresetsValidForEveryStrategy(t *testing.T) {
 		if !strings.Contains(PresetTable(), "| "+p+" |") {
 			t.Errorf("PresetTable lacks %s", p)
 		}
+	}
+	doc, err := os.ReadFile("../../BENCHMARKS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), PresetTable()) {
+		t.Error("BENCHMARKS.md does not hold the current PresetTable(); regenerate it with `go run ./cmd/gonas search --space nb201 --presets`")
 	}
 	if _, err := Preset("huge", "enas", 1); err == nil {
 		t.Error("unknown preset: no error")
@@ -58,10 +66,29 @@ func TestZeroCostProxiesSetting(t *testing.T) {
 	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.StemGrad {
 		t.Errorf("the preset's proxies %v, %v; want naswot, stem_grad", p, err)
 	}
-	// The supernet's score_by=loss+zero-cost keeps zerocost.DefaultProxies.
+	// The scaled preset's score_by=loss+zero-cost adds SupernetPresetProxies to the loss.
 	o, _ := Preset("scaled", "oneshot", 1)
+	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 1 || p[0] != zerocost.NASWOT {
+		t.Errorf("oneshot's proxies %v, %v; want naswot", p, err)
+	}
+	// Without a preset's proxies the score keeps zerocost.DefaultProxies, as the
+	// result.json files of runs from before SupernetPresetProxies read.
+	if err := o.Override(`proxies=""`); err != nil {
+		t.Fatal(err)
+	}
 	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
-		t.Errorf("oneshot's proxies %v, %v; want naswot, synflow", p, err)
+		t.Errorf("empty proxies gave %v, %v; want naswot, synflow", p, err)
+	}
+	// Another score drops the preset's proxies, which it would not use; naming
+	// proxies beside it is still an error.
+	for _, by := range []string{ScoreByLoss, ScoreByAccuracy} {
+		d, _ := Preset("scaled", "enas", 1)
+		if err := d.Override("score_by=" + by); err != nil || d.Proxies != "" {
+			t.Errorf("scaled with score_by=%s: %v, proxies %q", by, err, d.Proxies)
+		}
+		if err := d.Override("score_by=" + by + ",proxies=naswot"); err == nil || !strings.Contains(err.Error(), "proxies") {
+			t.Errorf("score_by=%s,proxies=naswot: %v, want an error naming the proxies", by, err)
+		}
 	}
 	if err := c.Override("proxies=naswot+zico"); err != nil {
 		t.Fatal(err)
