@@ -66,18 +66,23 @@ func TestZeroCostProxiesSetting(t *testing.T) {
 	if p, err := c.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.StemGrad {
 		t.Errorf("the preset's proxies %v, %v; want naswot, stem_grad", p, err)
 	}
-	// The scaled preset's score_by=loss+zero-cost adds SupernetPresetProxies to the loss.
+	// The scaled preset's score_by=loss+zero-cost adds SupernetPresetProxies to the
+	// loss: zerocost.DefaultProxies, as an empty proxies (the result.json files of
+	// runs from before SupernetPresetProxies) reads.
 	o, _ := Preset("scaled", "oneshot", 1)
-	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 1 || p[0] != zerocost.NASWOT {
-		t.Errorf("oneshot's proxies %v, %v; want naswot", p, err)
+	for _, set := range []string{"", `proxies=""`} {
+		if err := o.Override(set); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := o.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
+			t.Errorf("scaled oneshot with %q: proxies %v, %v; want naswot, synflow", set, p, err)
+		}
 	}
-	// Without a preset's proxies the score keeps zerocost.DefaultProxies, as the
-	// result.json files of runs from before SupernetPresetProxies read.
-	if err := o.Override(`proxies=""`); err != nil {
+	if err := o.Override("proxies=naswot"); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 2 || p[0] != zerocost.NASWOT || p[1] != zerocost.Synflow {
-		t.Errorf("empty proxies gave %v, %v; want naswot, synflow", p, err)
+	if p, err := o.ZeroCostProxies(); err != nil || len(p) != 1 || p[0] != zerocost.NASWOT {
+		t.Errorf("proxies=naswot gave %v, %v; want naswot", p, err)
 	}
 	// Another score drops the preset's proxies, which it would not use; naming
 	// proxies beside it is still an error.

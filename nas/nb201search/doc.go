@@ -44,7 +44,7 @@
 // tiny and short presets), or its accuracy with ties broken by the lower loss
 // ("accuracy"), or "loss+zero-cost" (the scaled preset): the loss's rank among the
 // fixed cells plus the zero-cost proxies' ranks (Config.Proxies; the scaled
-// preset's is NASWOT alone, SupernetPresetProxies), the supernet and the proxies at
+// preset's are NASWOT and synflow, SupernetPresetProxies), the supernet and the proxies at
 // initialisation weighing alike (hybridScore; it ranks the table's cells best,
 // BENCHMARKS.md). After
 // the last epoch, result.json keeps the fixed cells' scores beside their table
